@@ -1,0 +1,241 @@
+"""The ``admon`` command: thin wrappers that parse options and call flows and libraries.
+
+Exit codes: 0 ok, 1 failure, 2 usage error. Progress and reports go to stderr; stdout stays
+machine-readable where a command prints data.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from admon import settings
+
+
+def _date(value: str | None) -> date:
+    if value is None:
+        return datetime.now(settings.TIMEZONE).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _month(value: str) -> str:
+    try:
+        datetime.strptime(value, "%Y-%m")
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a month (YYYY-MM)") from None
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="admon")
+def main() -> None:
+    """admon: advertising monitoring for market regulators.
+
+    \b
+    Example:
+        admon run nightly --date 2026-11-24
+    """
+    settings.configure_prefect()
+
+
+@main.command()
+@click.option("--in", "in_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSONL of ads: id, text and optional title, source_kind, category.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write one verdict per scored line.")
+@click.option("--ruleset", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Rule set folder (default: the bundled one).")
+def score(in_path: Path, out_path: Path, ruleset: Path | None) -> None:
+    """Score ads offline (no database, no network).
+
+    Bad lines are reported on stderr with their line numbers and skipped.
+
+    \b
+    Example:
+        admon score --in ads.jsonl --out scored.jsonl
+    """
+    from flows.scoring import load_scorer, score_file
+    from rules.loader import RuleSyntaxError
+
+    try:
+        scorer = load_scorer(ruleset)
+    except RuleSyntaxError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = score_file(in_path, out_path, scorer=scorer)
+    for bad in report.bad_lines:
+        click.echo(f"skipped {bad}", err=True)
+    click.echo(f"scored {report.scored} ads ({report.flagged} suspected violations), "
+               f"skipped {len(report.bad_lines)} bad lines → {out_path}", err=True)
+
+
+@main.command()
+@click.option("--targets", "targets_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+def crawl(targets_path: Path, out_dir: Path) -> None:
+    """Crawl and import the targets into OUT/items.jsonl with evidence and a report.
+
+    \b
+    Example:
+        admon crawl --targets demo/targets.yaml --out data/crawl/2026-11-24
+    """
+    from crawlers.run import crawl as run_crawl
+    from crawlers.targets import TargetError, load_targets
+
+    try:
+        targets = load_targets(targets_path)
+    except TargetError as exc:
+        raise click.ClickException(str(exc)) from None
+    reports = run_crawl(targets, out_dir)
+    for report in reports:
+        errors = ", ".join(f"{k}={v}" for k, v in sorted(report.errors.items())) or "none"
+        click.echo(f"{report.status:8} {report.name} ({report.kind}): {report.pages} pages, "
+                   f"{report.items} items, errors: {errors}", err=True)
+    click.echo(f"items → {out_dir / 'items.jsonl'}; report → {out_dir / 'report.json'}", err=True)
+
+
+@main.group()
+def run() -> None:
+    """Run a flow now.
+
+    \b
+    Example:
+        admon run nightly --date 2026-11-24 --targets demo/targets.yaml
+    """
+
+
+@run.command()
+@click.option("--date", "day", help="Monitoring date YYYY-MM-DD (default: today, Asia/Shanghai).")
+@click.option("--targets", "targets_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="targets.yaml (default: ADMON_TARGETS or the bundled demo targets).")
+@click.option("--items", "items_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Skip crawling and load this items.jsonl instead.")
+def nightly(day: str | None, targets_path: Path | None, items_path: Path | None) -> None:
+    """The nightly flow: crawl → clean → dedupe → score → load → indicators → alerts.
+
+    Re-running a date is idempotent.
+
+    \b
+    Example:
+        admon run nightly --date 2026-11-24 --targets demo/targets.yaml
+    """
+    from flows.nightly import default_targets, nightly_flow
+
+    summary = nightly_flow(run_date=_date(day).isoformat(),
+                           targets=str(targets_path or default_targets()),
+                           items=str(items_path) if items_path else None)
+    click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+
+
+@main.group()
+def report() -> None:
+    """Generate reports.
+
+    \b
+    Example:
+        admon report monthly --month 2026-11
+    """
+
+
+@report.command()
+@click.option("--month", required=True, callback=lambda _c, _p, v: _month(v), help="YYYY-MM")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the HTML and XLSX (default: DATA/reports).")
+def monthly(month: str, out_dir: Path | None) -> None:
+    """The monthly report (Chinese) as HTML and XLSX, stored in the warehouse.
+
+    \b
+    Example:
+        admon report monthly --month 2026-11 --out reports/
+    """
+    from flows.monthly import monthly_flow
+
+    result = monthly_flow(month=month, out_dir=str(out_dir) if out_dir else None)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Start the review web app.
+
+    \b
+    Example:
+        admon serve --host 127.0.0.1 --port 8000
+    """
+    import uvicorn
+
+    from app.main import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+@main.command()
+def train() -> None:
+    """Train the classifier on the bundled corpus and make it current.
+
+    \b
+    Example:
+        admon train
+    """
+    from models import train as training
+
+    artifact = training.train()
+    path = training.save(artifact)
+    click.echo(json.dumps({"version": artifact.version, "path": str(path), **artifact.meta},
+                          ensure_ascii=False, indent=2))
+
+
+@main.command("eval")
+def evaluate() -> None:
+    """Evaluate fused scoring on the held-out corpus and print the metrics.
+
+    \b
+    Example:
+        admon eval
+    """
+    from models.evaluate import evaluate_heldout
+
+    click.echo(json.dumps(evaluate_heldout(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("--targets", "targets_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def deploy(targets_path: Path | None) -> None:
+    """Serve the scheduled deployments: nightly 02:00 and monthly on the 1st at 06:00 (Asia/Shanghai).
+
+    Needs a Prefect API (``prefect server start``, then PREFECT_API_URL); runs until stopped.
+
+    \b
+    Example:
+        PREFECT_API_URL=http://127.0.0.1:4200/api admon deploy --targets targets.yaml
+    """
+    from flows.deploy import serve_deployments
+
+    serve_deployments(targets=str(targets_path) if targets_path else None)
+
+
+@main.command()
+@click.option("--date", "day", help="Monitoring date (default: yesterday, Asia/Shanghai).")
+def demo(day: str | None) -> None:
+    """Serve the bundled demo sites on loopback, run the nightly flow and the monthly report.
+
+    \b
+    Example:
+        admon demo
+    """
+    from flows.demo import run_demo
+
+    run_date = _date(day) if day else datetime.now(settings.TIMEZONE).date() - timedelta(days=1)
+    sys.exit(run_demo(run_date))
+
+
+if __name__ == "__main__":
+    main()

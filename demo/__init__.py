@@ -1,0 +1,1 @@
+"""The bundled demo: loopback sites and import files that `make demo` monitors."""

@@ -1,0 +1,1 @@
+"""The jieba + scikit-learn classifier and its fusion with the rule layer."""

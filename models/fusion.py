@@ -1,0 +1,142 @@
+"""Fuse rule hits and the classifier into the scoring contract of design §5.
+
+``risk`` = 1 − (1 − r)(1 − p), where r = 1 − Π(1 − wᵢ) over the severity weights of the
+distinct rules hit and p is the model's violation probability: either source alone can
+raise risk, and agreement raises it further.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from models.classifier import Classifier, Prediction
+from rules.engine import Hit, Matcher
+from rules.loader import CATEGORIES, SEVERITIES
+from rules.normalize import normalize
+
+THRESHOLDS = Path(__file__).resolve().parent / "thresholds.yaml"
+# Channels where an ad must carry a "广告" label (互联网广告管理办法 Art 9).
+LABELLED_CHANNELS = ("web", "wechat")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    rule_weight_flag: float
+    model_confirms_low: float
+    model_only_flag: float
+    category_model_confident: float
+    category_rule_weight: float
+
+
+def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
+    """Read the decision thresholds, rejecting missing or out-of-range values."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    values = {}
+    for name in Thresholds.__dataclass_fields__:
+        value = data.get(name)
+        if not isinstance(value, int | float) or value < 0:
+            raise ValueError(f"{path}: '{name}' must be a non-negative number, got {value!r}")
+        values[name] = float(value)
+    return Thresholds(**values)
+
+
+def score_records(
+    records: list[dict[str, Any]], *, matcher: Matcher, classifier: Classifier, thresholds: Thresholds
+) -> list[dict[str, Any]]:
+    """Score each record (``id``, ``text`` and optional fields) into a §5 verdict, in order."""
+    texts = [_full_text(r) for r in records]
+    predictions = classifier.predict(texts)
+    return [
+        fuse(record, text, prediction, matcher=matcher, thresholds=thresholds, model_version=classifier.version)
+        for record, text, prediction in zip(records, texts, predictions, strict=True)
+    ]
+
+
+def fuse(
+    record: dict[str, Any],
+    text: str,
+    prediction: Prediction,
+    *,
+    matcher: Matcher,
+    thresholds: Thresholds,
+    model_version: str,
+) -> dict[str, Any]:
+    """One verdict from the record, its rule hits and the model's prediction."""
+    category = decide_category(record, text, prediction, matcher=matcher, thresholds=thresholds)
+    offset = len(text) - len(record["text"])  # the title is scored too, but spans index `text`
+    hits = [_shift(h, offset) for h in matcher.match(text, category=category)]
+    hits = [h for h in hits if h is not None]
+    hits.extend(_context_hits(record, category))
+    weights = {h.rule: SEVERITIES[h.severity] for h in hits}
+    r = 1.0
+    for weight in weights.values():
+        r *= 1.0 - weight
+    rule_risk = 1.0 - r
+    p = prediction.p_violation
+    risk = round(1.0 - (1.0 - rule_risk) * (1.0 - p), 4)
+    strong = any(w >= thresholds.rule_weight_flag for w in weights.values())
+    violation = strong or (bool(weights) and p >= thresholds.model_confirms_low) or p >= thresholds.model_only_flag
+    model: dict[str, Any] = {"version": model_version, "p_violation": p}
+    if violation and not strong:
+        model["top_features"] = prediction.top_features
+    return {
+        "id": record["id"],
+        "violation": violation,
+        "risk": risk,
+        "articles": sorted({h.article for h in hits}, key=_article_order) if violation else [],
+        "category": category,
+        "public_service": category == "公益",
+        "hits": [h.to_dict() for h in hits],
+        "model": model,
+        "ruleset": matcher.version,
+    }
+
+
+def decide_category(
+    record: dict[str, Any], text: str, prediction: Prediction, *, matcher: Matcher, thresholds: Thresholds
+) -> str:
+    """The given category if valid; else a confident model; else a strong keyword guess; else the model."""
+    given = record.get("category")
+    if given in CATEGORIES:
+        return given
+    if prediction.category_p >= thresholds.category_model_confident:
+        return prediction.category
+    guess, weight = matcher.guess_category(normalize(text))
+    if guess and weight >= thresholds.category_rule_weight:
+        return guess
+    return prediction.category
+
+
+def _full_text(record: dict[str, Any]) -> str:
+    # The title is matched too (违规 titles are common), placed before the text with a
+    # sentence break; _shift maps spans back onto `text`.
+    title = (record.get("title") or "").strip()
+    return f"{title}。{record['text']}" if title else record["text"]
+
+
+def _shift(hit: Hit, offset: int) -> Hit | None:
+    if offset == 0 or (hit.start == hit.end == 0):
+        return hit
+    if hit.start < offset:
+        # A hit inside the title: report it with field "title" and title offsets.
+        return Hit(hit.rule, hit.article, hit.severity, hit.start, hit.end, hit.text, source="title", note=hit.note)
+    return Hit(hit.rule, hit.article, hit.severity, hit.start - offset, hit.end - offset, hit.text, note=hit.note)
+
+
+def _context_hits(record: dict[str, Any], category: str) -> list[Hit]:
+    """Hits from the item's context rather than its words: an internet ad without a 广告 label."""
+    channel = record.get("source_kind") or record.get("channel")
+    if record.get("labelled_as_ad") is False and channel in LABELLED_CHANNELS and category != "公益":
+        severity = "medium" if record.get("advertorial") else "low"
+        note = "互联网广告未显著标明“广告”，不能使消费者辨明其为广告"
+        return [Hit("identify.unlabelled", "14", severity, 0, 0, "", source="context", note=note)]
+    return []
+
+
+def _article_order(code: str) -> tuple[int, str]:
+    number, _, suffix = code.partition("-")
+    return int(number), suffix

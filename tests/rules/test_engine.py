@@ -1,0 +1,94 @@
+import pytest
+
+from rules import default_matcher
+
+
+def rules_hit(text, category=None):
+    return {h.rule for h in default_matcher().match(text, category=category)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["全城最 佳口碑", "全城最·佳口碑", "全城最\u200b佳口碑", "全城最佳口碑", "全城zui佳口碑", "全城最佳口碑"],
+)
+def test_evasive_spellings_of_an_absolute_term_are_caught(text):
+    assert "abs.best" in rules_hit(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "rule"),
+    [
+        ("牛皮癣治yu不复发", "医疗服务", "med.guarantee"),
+        ("牛皮癣gen治", "医疗服务", "med.guarantee"),
+        ("考证包guo班", None, "edu.guarantee"),
+        ("保ben理财", None, "fin.guarantee"),
+        ("行业第①品牌", None, "abs.first"),
+        ("全網ＮＯ．１", None, "abs.first"),
+    ],
+)
+def test_pinyin_homophone_and_digit_evasions(text, category, rule):
+    assert rule in rules_hit(text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "最佳食用期：开封后7天内",
+        "第一步：清洁面部",
+        "周村烧饼制作技艺是国家级非物质文化遗产",
+        "国家一级能效变频空调",
+        "本产品为非保本浮动收益型，不承诺保本",
+    ],
+)
+def test_hard_negatives_raise_no_absolute_or_finance_hit(text):
+    assert not rules_hit(text) & {"abs.best", "abs.first", "abs.national", "fin.guarantee"}
+
+
+def test_the_same_words_fall_under_different_articles_by_sector():
+    food = default_matcher().match("喝了能治疗糖尿病", category="食品饮料")
+    health_food = default_matcher().match("喝了能治疗糖尿病", category="保健食品")
+    medical = default_matcher().match("喝了能治疗糖尿病", category="医疗服务")
+    assert {h.article for h in food} == {"17"}
+    assert "18" in {h.article for h in health_food}
+    assert not {h.article for h in medical} & {"17", "18"}
+
+
+def test_negation_cancels_a_negatable_rule():
+    assert "med.cure-claim-nonmedical" not in rules_hit("本品不能治疗疾病", "食品饮料")
+    assert "med.cure-claim-nonmedical" in rules_hit("本品能治疗疾病", "食品饮料")
+
+
+def test_a_missing_required_notice_is_itself_a_hit_and_its_presence_clears_it():
+    missing = default_matcher().match("鲁康堂蛋白粉，增强免疫力", category="保健食品")
+    notice = [h for h in missing if h.rule == "hf.missing-notice"]
+    assert notice and notice[0].article == "18" and notice[0].note
+    present = rules_hit("鲁康堂蛋白粉，增强免疫力。保健食品不能代替药物", "保健食品")
+    assert "hf.missing-notice" not in present
+
+
+def test_spans_index_the_original_text():
+    text = "ＴＯＰ １ 人气面霜，效果最·佳！"
+    for hit in default_matcher().match(text):
+        assert text[hit.start : hit.end] == hit.text
+    assert any(h.text == "最·佳" for h in default_matcher().match(text))
+
+
+def test_category_guess_from_keywords():
+    assert default_matcher().guess_category("本院专家坐诊，挂号电话")[0] == "医疗服务"
+    assert default_matcher().guess_category("垃圾分类，从我做起，共建文明城市")[0] == "公益"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【反诈提醒】收到“稳赚不赔”“内部名额”的理财短信？请直接删除！",
+        "该公司因发布“根治牛皮癣”“治愈率98%”等内容，被市场监管部门处罚决定罚款5万元。",
+    ],
+)
+def test_terms_quoted_in_warnings_and_penalty_notices_are_not_claims(text):
+    hits = default_matcher().match(text, category="金融投资")
+    assert not [h for h in hits if h.rule in ("fin.guarantee", "fin.missing-risk-warning", "med.cure-rate")]
+
+
+def test_the_same_terms_unquoted_in_an_ad_are_hits():
+    assert "fin.guarantee" in rules_hit("鑫鼎理财，稳赚不赔，年底分红", "金融投资")

@@ -1,0 +1,1 @@
+"""The warehouse: tables, migrations, idempotent loads, indicators, alerts, reports."""
