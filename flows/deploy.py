@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from prefect import flow, serve
+from prefect.schedules import Cron
 
 from admon import settings
 from flows.monthly import monthly_flow
@@ -36,11 +37,11 @@ def scheduled_monthly() -> dict[str, Any]:
 
 def deployments(targets: str | None = None) -> list[Any]:
     nightly = scheduled_nightly.with_options(retries=2, retry_delay_seconds=600).to_deployment(
-        name="nightly", cron=NIGHTLY_CRON, timezone=TIMEZONE, parameters={"targets": targets},
+        name="nightly", schedule=Cron(NIGHTLY_CRON, timezone=TIMEZONE), parameters={"targets": targets},
         tags=["admon", "nightly"],
     )
     monthly = scheduled_monthly.with_options(retries=2, retry_delay_seconds=600).to_deployment(
-        name="monthly", cron=MONTHLY_CRON, timezone=TIMEZONE, tags=["admon", "monthly"],
+        name="monthly", schedule=Cron(MONTHLY_CRON, timezone=TIMEZONE), tags=["admon", "monthly"],
     )
     return [nightly, monthly]
 
