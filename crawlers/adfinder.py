@@ -22,6 +22,7 @@ from crawlers.easylist import FilterList, load_filter_list, matching_elements
 ADSLOTS = Path(__file__).resolve().parent / "data" / "adslots.yaml"
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title"}
 MIN_AD_TEXT = 4
+MAX_UNIT_TEXT = 400  # longer than any slot's copy: an article, not an ad unit
 SPACES = re.compile(r"\s+")
 
 
@@ -110,14 +111,19 @@ def find_ads(
             frames.append(urljoin(url, src))
     units = []
     for element in _outermost(candidates):
-        text = element_text(element)
+        text = element_text(element) or _image_text(element)
+        lazy = element.get("data-src") or element.get("data-url")
+        if not text.strip() and lazy:
+            # An empty slot filled by script later: its content is the document it names.
+            frames.append(urljoin(url, lazy))
+            continue
         if len(text) < MIN_AD_TEXT:
             continue
-        link = next((a.get("href") for a in element.iter("a") if a.get("href")), None)
+        link = next((a.get("href") for a in element.iter("a") if _is_link(a.get("href"))), None)
         units.append(
             AdUnit(
-                text=_strip_label(text, knowledge.labels),
-                link=urljoin(url, link) if link and not link.startswith("javascript:") else None,
+                text=strip_label(text, knowledge.labels),
+                link=urljoin(url, link) if link else None,
                 labelled=_is_labelled(element, knowledge.labels),
                 reasons=candidates[element],
             )
@@ -125,6 +131,16 @@ def find_ads(
     page_text = element_text(root)
     advertorial = any(marker in page_text for marker in knowledge.advertorial_markers)
     return PageAds(units, frames, advertorial, advertorial and _title_labelled(root, knowledge.labels))
+
+
+def _image_text(element: etree._Element) -> str:
+    """A banner that is only an image speaks through its alt or title text."""
+    texts = [img.get("alt") or img.get("title") or "" for img in element.iter("img")]
+    return SPACES.sub(" ", " ".join(t for t in texts if t.strip())).strip()
+
+
+def _is_link(href: str | None) -> bool:
+    return bool(href) and not href.startswith(("javascript:", "#", "mailto:", "tel:"))
 
 
 def _label_nodes(root: etree._Element, labels: frozenset[str]) -> list[etree._Element]:
@@ -142,7 +158,11 @@ def _block_of(label: etree._Element) -> etree._Element | None:
     """The nearest ancestor of a label that holds the ad's copy (not just the label)."""
     node = label.getparent()
     while node is not None and node.tag not in ("body", "html"):
-        if len(element_text(node)) >= len(element_text(label)) + MIN_AD_TEXT:
+        text = element_text(node)
+        if len(text) >= len(element_text(label)) + MIN_AD_TEXT:
+            # A label whose block is a whole article labels the page (an advertorial), not a slot.
+            if len(text) > MAX_UNIT_TEXT or next(node.iter("h1"), None) is not None:
+                return None
             return node
         node = node.getparent()
     return None
@@ -185,7 +205,8 @@ def _title_labelled(root: etree._Element, labels: frozenset[str]) -> bool:
     return False
 
 
-def _strip_label(text: str, labels: frozenset[str]) -> str:
+def strip_label(text: str, labels: frozenset[str]) -> str:
+    """``text`` without a leading or trailing ad label ("广告 …", "… 推广")."""
     for label in sorted(labels, key=len, reverse=True):
         if text.startswith(label + " "):
             return text[len(label) + 1 :].strip()

@@ -15,6 +15,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from admon import settings as admon_settings
 from crawlers import settings as crawler_settings
 from crawlers.importers import ImportReport, import_broadcast, import_outdoor
 from crawlers.pipelines import CleanPipeline, DedupePipeline, EvidencePipeline, JsonLinesPipeline
@@ -34,6 +35,8 @@ class TargetReport:
     errors: dict[str, int] = field(default_factory=dict)
     details: list[str] = field(default_factory=list)
     sample: dict[str, Any] | None = None
+    unchanged: int = 0  # pages revalidated as unchanged (304) instead of downloaded again
+    downloaded_bytes: int = 0
 
 
 def crawl(targets: list[Target], out_dir: Path) -> list[TargetReport]:
@@ -86,6 +89,7 @@ def run_spiders(targets: list[Target], out_dir: Path) -> list[TargetReport]:
     settings = Settings()
     settings.setmodule(crawler_settings, priority="project")
     settings.set("ADMON_OUT_DIR", str(out_dir), priority="project")
+    settings.set("HTTPCACHE_DIR", str(admon_settings.data_dir() / "httpcache"), priority="project")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="project")
     process = CrawlerProcess(settings)
     crawlers = []
@@ -118,12 +122,8 @@ def _report_from_stats(target: Target, stats: dict[str, Any]) -> TargetReport:
     for key, value in stats.items():
         if key.startswith("admon/errors/"):
             report.errors[key.removeprefix("admon/errors/")] = int(value)
-        elif key.startswith("downloader/exception_type_count/"):
-            name = key.rsplit(".", 1)[-1]
-            report.errors.setdefault(f"download_{name}", int(value))
-    robots = int(stats.get("robotstxt/forbidden", 0))
-    if robots:
-        report.errors["robots_forbidden"] = robots
+    report.unchanged = int(stats.get("admon/wire/not_modified", 0))
+    report.downloaded_bytes = int(stats.get("admon/wire/bytes", 0))
     if "admon/sample/drawn" in stats:
         report.sample = {"listed": stats.get("admon/sample/merchants_listed"), "drawn": stats["admon/sample/drawn"]}
     if report.errors:

@@ -22,8 +22,34 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 0.5  # seconds before the first retry, doubling after each
+RETRY_BACKOFF_MAX = 30.0
 REDIRECT_MAX_TIMES = 5
 
+DOWNLOADER_MIDDLEWARES = {
+    # After HttpCompression (590) so that bodies are decompressed before they are decoded.
+    "crawlers.middlewares.CharsetMiddleware": 585,
+    "crawlers.middlewares.BackoffMiddleware": 560,
+    # Before RedirectMiddleware (600) sees the response: responses travel down the numbers.
+    "crawlers.middlewares.RedirectLoopMiddleware": 650,
+    # Beyond the HTTP cache (900): counts bytes on the wire, not bodies served from the cache.
+    "crawlers.middlewares.WireStatsMiddleware": 950,
+}
+
+# Incremental re-crawls: responses are cached under ADMON_DATA_DIR/httpcache and revalidated
+# with If-Modified-Since / If-None-Match, so an unchanged page costs a 304, not a download.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
+
+# Revalidate every cached page on every crawl (If-Modified-Since): ads change without notice, so
+# heuristic freshness from an old Last-Modified must never let a page go unchecked for days.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+    "Cache-Control": "max-age=0",
+}
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from crawlers.items import AdItem
@@ -34,9 +37,30 @@ class TargetSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Errback: count the failure by kind and go on with the rest of the target."""
-        response = getattr(failure.value, "response", None)
-        if response is not None:
-            self.count_error(f"http_{response.status}")
-        else:
-            self.count_error(type(failure.value).__name__)
-        self.logger.warning("%s: %s", failure.request.url if hasattr(failure, "request") else "?", failure.value)
+        self.count_error(error_kind(failure))
+        request = getattr(failure, "request", None)
+        self.logger.warning("%s: %s", request.url if request else "?", failure.value)
+
+
+def error_kind(failure: Failure) -> str:
+    """A short, stable name for why a request failed, for the per-target report."""
+    error = failure.value
+    response = getattr(error, "response", None)
+    if response is not None:
+        return f"http_{response.status}"
+    message = str(error).lower()
+    if isinstance(error, IgnoreRequest):
+        if "robots.txt" in message:
+            return "robots_forbidden"
+        if "redirect" in message:
+            return "redirect_loop"
+        return "ignored"
+    if isinstance(error, CancelledError | DownloadCancelledError) or "maxsize" in message:
+        return "too_large"
+    if isinstance(error, TimeoutError | TCPTimedOutError | DownloadTimeoutError):
+        return "timeout"
+    if isinstance(error, DNSLookupError):
+        return "dns_error"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection_refused"
+    return type(error).__name__

@@ -8,7 +8,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawlers.adfinder import element_text, find_ads
+from crawlers.adfinder import element_text, find_ads, load_knowledge, strip_label
 from crawlers.spiders.base import TargetSpider
 
 MAIN_CONTENT = ("//article", "//main", "//*[@id='content']", "//*[contains(@class,'article')]",
@@ -59,7 +59,9 @@ class WebSpider(TargetSpider):
         text = element_text(body if body is not None else root)
         link = response.css("a::attr(href)").get()
         landing = response.urljoin(link) if link else None
-        labelled = "广告" in text[:10] or "广告" in text[-10:]
+        labels = load_knowledge().labels
+        stripped = strip_label(text, labels)
+        labelled, text = stripped != text, stripped
         yield self.item(response, text=text, landing_url=landing, labelled_as_ad=labelled,
                         district=self.target.get("district"))
         if landing:
