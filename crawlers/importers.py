@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from admon.jsonl import BadLine, read_records
 from admon.settings import TIMEZONE
 from crawlers.items import AdItem
+from crawlers.ocr import read_text
 from crawlers.targets import Target
 
 OUTDOOR_COLUMNS = ("spot_id", "address", "district", "photo_path", "inspected_at", "text")
@@ -25,6 +26,7 @@ BROADCAST_FIELDS = ("channel", "start", "transcript")
 class ImportReport:
     rows: int = 0
     items: int = 0
+    ocr: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     bad_lines: list[str] = field(default_factory=list)
 
@@ -33,8 +35,10 @@ class ImportReport:
         self.bad_lines.append(where)
 
 
-def import_outdoor(target: Target, report: ImportReport, *, ocr=None) -> Iterator[AdItem]:  # noqa: ANN001
-    """Outdoor inspection CSV → items; a photo without text goes through ``ocr`` if given."""
+def import_outdoor(
+    target: Target, report: ImportReport, *, ocr: Callable[[Path], str] | None = read_text
+) -> Iterator[AdItem]:
+    """Outdoor inspection CSV → items; a photo without transcribed text is read by ``ocr``."""
     path = target.path("path")
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -49,9 +53,15 @@ def import_outdoor(target: Target, report: ImportReport, *, ocr=None) -> Iterato
             photo = (row.get("photo_path") or "").strip()
             photo_path = (path.parent / photo) if photo else None
             if not text and photo_path and ocr is not None and photo_path.exists():
-                text = ocr(photo_path)
+                text = ocr(photo_path).strip()
+                report.ocr += 1
             if not text:
-                reason = "no text and no photo to read" if not photo else "photo only: OCR unavailable or found no text"
+                if not photo:
+                    reason = "no text and no photo"
+                elif not photo_path.exists():
+                    reason = f"no text and photo {photo} not found"
+                else:
+                    reason = "no text and OCR found none on the photo"
                 report.error("no_text", f"{path}:{line}: spot {row.get('spot_id')}: {reason}")
                 continue
             fetched_at = _iso(row.get("inspected_at"))

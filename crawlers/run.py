@@ -79,6 +79,8 @@ def run_importer(target: Target, out_dir: Path) -> TargetReport:
         pipelines[3].close_spider()
     result.pages = report.rows
     result.errors = report.errors
+    if report.ocr:
+        result.details.insert(0, f"{report.ocr} photo(s) read by OCR")
     result.details = report.bad_lines
     if report.errors and result.status == "ok":
         result.status = "partial"
