@@ -24,5 +24,8 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 
+bench: setup
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf $(VENV) data/crawl data/prefect .pytest_cache

@@ -18,6 +18,9 @@ from lxml import etree
 
 DEFAULT_LIST = Path(__file__).resolve().parent / "data" / "easylistchina.txt"
 SIMPLE = re.compile(r"^([.#])([A-Za-z0-9_-]+)$")
+TOKEN = re.compile(r"([.#])([A-Za-z_-][A-Za-z0-9_-]*)")
+NEGATION = re.compile(r":not\([^)]*\)")
+ATTRIBUTE = re.compile(r"\[[^\]]*\]")
 _translator = GenericTranslator()
 
 
@@ -33,13 +36,23 @@ class HidingRule:
         return not self.include or any(_on_domain(host, d) for d in self.include)
 
 
+@dataclass(frozen=True)
+class ComplexRule:
+    """A selector that needs XPath, and the classes and ids a page must have for it to match."""
+
+    rule: HidingRule
+    xpath: etree.XPath
+    classes: frozenset[str]
+    ids: frozenset[str]
+
+
 @dataclass
 class FilterList:
     """Element-hiding rules indexed for a fast page scan."""
 
     classes: dict[str, list[HidingRule]] = field(default_factory=dict)
     ids: dict[str, list[HidingRule]] = field(default_factory=dict)
-    complex: list[tuple[HidingRule, etree.XPath]] = field(default_factory=list)
+    complex: list[ComplexRule] = field(default_factory=list)
     exceptions: list[HidingRule] = field(default_factory=list)
     skipped: int = 0
 
@@ -78,8 +91,22 @@ def parse_filter_list(text: str) -> FilterList:
         except (SelectorError, etree.XPathError, ValueError):
             filters.skipped += 1
             continue
-        filters.complex.append((rule, xpath))
+        filters.complex.append(ComplexRule(rule, xpath, *_required_tokens(selector)))
     return filters
+
+
+def _required_tokens(selector: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Classes and ids that any element matching ``selector`` implies are on the page.
+
+    Tokens inside :not(…) and attribute brackets are not required; a selector list (a, b)
+    requires nothing, since either part may match alone.
+    """
+    if "," in ATTRIBUTE.sub("", selector):
+        return frozenset(), frozenset()
+    plain = ATTRIBUTE.sub("", NEGATION.sub("", selector))
+    tokens = TOKEN.findall(plain)
+    return (frozenset(name for kind, name in tokens if kind == "."),
+            frozenset(name for kind, name in tokens if kind == "#"))
 
 
 @lru_cache(maxsize=2)
@@ -90,22 +117,30 @@ def load_filter_list(path: Path = DEFAULT_LIST) -> FilterList:
 def matching_elements(filters: FilterList, root: etree._Element, host: str) -> list[tuple[etree._Element, str]]:
     """Elements of the document ``root`` that the list would hide on ``host``, with the selector."""
     found: list[tuple[etree._Element, str]] = []
+    page_classes: set[str] = set()
+    page_ids: set[str] = set()
     for element in root.iter(etree.Element):
         for name in (element.get("class") or "").split():
+            page_classes.add(name)
             for rule in filters.classes.get(name, ()):
                 if rule.applies(host) and not filters.excepted(rule.selector, host):
                     found.append((element, rule.selector))
                     break
         element_id = element.get("id")
         if element_id:
+            page_ids.add(element_id)
             for rule in filters.ids.get(element_id, ()):
                 if rule.applies(host) and not filters.excepted(rule.selector, host):
                     found.append((element, rule.selector))
                     break
-    for rule, xpath in filters.complex:
+    for entry in filters.complex:
+        # Most complex selectors name a class or id the page lacks: skip their XPath entirely.
+        if not (entry.classes <= page_classes and entry.ids <= page_ids):
+            continue
+        rule = entry.rule
         if not rule.applies(host) or filters.excepted(rule.selector, host):
             continue
-        found.extend((element, rule.selector) for element in xpath(root) if isinstance(element, etree._Element))
+        found.extend((element, rule.selector) for element in entry.xpath(root) if isinstance(element, etree._Element))
     return found
 
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from admon.jsonl import BadLine, read_records
 from admon.settings import TIMEZONE

@@ -23,3 +23,11 @@ def test_complex_selectors_are_compiled():
     filters = parse_filter_list("###box > .slide-ad\n")
     doc = html.fromstring('<div id="box"><div class="slide-ad">x</div></div>')
     assert [e.get("class") for e, _ in matching_elements(filters, doc, "a.cn")] == ["slide-ad"]
+
+
+def test_the_token_prefilter_never_hides_a_match():
+    filters = parse_filter_list("##div:not(.plain) > .promo-x\n##a[href*='click'] > img\n##.a-x, .b-y\n")
+    doc = html.fromstring('<div><div class="box"><p class="promo-x">a</p></div>'
+                          '<a href="/click?id=1"><img src="x.png"></a><span class="b-y">b</span></div>')
+    matched = {(e.tag, e.get("class")) for e, _ in matching_elements(filters, doc, "a.cn")}
+    assert matched == {("p", "promo-x"), ("img", None), ("span", "b-y")}

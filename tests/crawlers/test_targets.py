@@ -38,3 +38,13 @@ def test_profile_validation(tmp_path):
                       "product: {title: h1, text: p}\n", encoding="utf-8")
     with pytest.raises(ProfileError, match="merchant_list.item: invalid selector"):
         load_profile(broken)
+
+
+def test_per_target_settings_override_the_polite_defaults():
+    from crawlers.run import _spider_for
+    from crawlers.targets import Target
+
+    authorised = _spider_for(Target("t", "web", {"start_urls": ["http://a.cn/"], "obey_robots": False,
+                                                 "download_delay": 0, "max_depth": 1}))
+    assert authorised.custom_settings == {"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0.0, "DEPTH_LIMIT": 3}
+    assert _spider_for(Target("t", "web", {"start_urls": ["http://a.cn/"]})).custom_settings == {}

@@ -1,0 +1,1 @@
+"""Benchmarks: each stage against a naive baseline in the same run (``make bench``)."""
