@@ -50,9 +50,14 @@ def score_records(
     """Score each record (``id``, ``text`` and optional fields) into a §5 verdict, in order."""
     texts = [_full_text(r) for r in records]
     predictions = classifier.predict(texts)
+    categories = [decide_category(r, t, p, matcher=matcher, thresholds=thresholds)
+                  for r, t, p in zip(records, texts, predictions, strict=True)]
+    matched = matcher.match_many(texts, categories)
     return [
-        fuse(record, text, prediction, matcher=matcher, thresholds=thresholds, model_version=classifier.version)
-        for record, text, prediction in zip(records, texts, predictions, strict=True)
+        fuse(record, text, prediction, hits, category=category, matcher=matcher, thresholds=thresholds,
+             model_version=classifier.version)
+        for record, text, prediction, hits, category in zip(records, texts, predictions, matched, categories,
+                                                            strict=True)
     ]
 
 
@@ -60,16 +65,16 @@ def fuse(
     record: dict[str, Any],
     text: str,
     prediction: Prediction,
+    rule_hits: list[Hit],
     *,
+    category: str,
     matcher: Matcher,
     thresholds: Thresholds,
     model_version: str,
 ) -> dict[str, Any]:
-    """One verdict from the record, its rule hits and the model's prediction."""
-    category = decide_category(record, text, prediction, matcher=matcher, thresholds=thresholds)
+    """One verdict from the record, its rule hits (on title + text) and the model's prediction."""
     offset = len(text) - len(record["text"])  # the title is scored too, but spans index `text`
-    hits = [_shift(h, offset) for h in matcher.match(text, category=category)]
-    hits = [h for h in hits if h is not None]
+    hits = [_shift(h, offset) for h in rule_hits]
     hits.extend(_context_hits(record, category))
     weights = {h.rule: SEVERITIES[h.severity] for h in hits}
     r = 1.0
@@ -118,7 +123,7 @@ def _full_text(record: dict[str, Any]) -> str:
     return f"{title}。{record['text']}" if title else record["text"]
 
 
-def _shift(hit: Hit, offset: int) -> Hit | None:
+def _shift(hit: Hit, offset: int) -> Hit:
     if offset == 0 or (hit.start == hit.end == 0):
         return hit
     if hit.start < offset:

@@ -17,6 +17,7 @@ Order of work for one text:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 import ahocorasick
 
 from rules.loader import DEFAULT_RULESET, Rule, RuleSet, load_ruleset
-from rules.normalize import Normalized, normalize, normalize_pattern
+from rules.normalize import BATCH_SEPARATOR, Normalized, normalize, normalize_many, normalize_pattern
 
 # How far around a hit an exception pattern is looked for, in normalised characters.
 EXCEPTION_WINDOW = 16
@@ -65,8 +66,12 @@ class Matcher:
             for pattern in rule.patterns:
                 for variant in spellings(normalize_pattern(pattern), ruleset.homophones):
                     entries.setdefault(variant, []).append(index)
+        # Report markers ride in the same automaton: one pass tells which ads are reports.
+        for marker in ruleset.report_markers:
+            entries.setdefault(marker, [])
+        markers = set(ruleset.report_markers)
         for key, rule_indexes in entries.items():
-            self._automaton.add_word(key, (len(key), tuple(dict.fromkeys(rule_indexes))))
+            self._automaton.add_word(key, (len(key), tuple(dict.fromkeys(rule_indexes)), key in markers))
         if entries:
             self._automaton.make_automaton()
         self._regex_rules = [(i, r) for i, r in enumerate(ruleset.rules) if r.regex]
@@ -82,6 +87,11 @@ class Matcher:
     @property
     def version(self) -> str:
         return self.ruleset.version
+
+    @property
+    def automaton_size(self) -> int:
+        """Keys in the automaton: literals, their evasive spellings and report markers."""
+        return len(self._automaton)
 
     def guess_category(self, text: str | Normalized) -> tuple[str | None, float]:
         """Rule-based sector guess: the category whose keywords weigh most, and that weight."""
@@ -99,32 +109,58 @@ class Matcher:
 
     def match(self, text: str, *, category: str | None = None) -> list[Hit]:
         """All hits of the rule set in ``text`` for an ad of ``category``, in text order."""
-        norm = normalize(text)
-        rules = self.ruleset.rules
-        found: list[tuple[int, int, int]] = []  # (rule index, start, end) in normalised text
+        return self.match_many([text], [category])[0]
+
+    def match_many(self, texts: list[str], categories: list[str | None] | None = None) -> list[list[Hit]]:
+        """Hits for each of ``texts`` (with its category), in one automaton pass over the batch."""
+        categories = categories if categories is not None else [None] * len(texts)
+        norms = normalize_many(texts)
+        joined = BATCH_SEPARATOR.join(n.text for n in norms)
+        starts: list[int] = []
+        position = 0
+        for norm in norms:
+            starts.append(position)
+            position += len(norm.text) + 1
+        found: list[list[tuple[int, int, int]]] = [[] for _ in texts]  # (rule, start, end) per ad
+        reported = [False] * len(texts)
         if len(self._automaton):
-            for end, (length, rule_indexes) in self._automaton.iter(norm.text):
+            for end, (length, rule_indexes, marker) in self._automaton.iter(joined):
+                begin = end - length + 1
+                ad = bisect_right(starts, begin) - 1
+                if marker:
+                    reported[ad] = True
+                local = begin - starts[ad]
                 for index in rule_indexes:
-                    found.append((index, end - length + 1, end + 1))
+                    found[ad].append((index, local, local + length))
         for index, rule in self._regex_rules:
             for pattern in rule.regex:
-                found.extend((index, m.start(), m.end()) for m in pattern.finditer(norm.text) if m.end() > m.start())
-        reported = any(marker in norm.text for marker in self.ruleset.report_markers)
-        quotes = [m.span() for m in QUOTED.finditer(text)] if reported else []
+                for m in pattern.finditer(joined):
+                    ad = bisect_right(starts, m.start()) - 1
+                    local_start, local_end = m.start() - starts[ad], m.end() - starts[ad]
+                    if local_end > local_start and local_end <= len(norms[ad].text):
+                        found[ad].append((index, local_start, local_end))
+        return [self._context(*args) for args in zip(texts, norms, found, categories, reported, strict=True)]
+
+    def _context(self, text: str, norm: Normalized, found: list[tuple[int, int, int]],
+                 category: str | None, reported: bool) -> list[Hit]:
+        """Apply categories, exceptions, negation, quotations and required notices to raw matches."""
+        rules = self.ruleset.rules
         hits: list[Hit] = []
-        for index, start, end in _longest_per_rule(found):
-            rule = rules[index]
-            if rule.kind != "match" or not rule.applies_to(category):
-                continue
-            if rule.unless and any(u in norm.text for u in rule.unless):
-                continue
-            if self._excepted(rule, norm.text, start, end):
-                continue
-            begin, stop = norm.span(start, end)
-            if any(q_start <= begin and stop <= q_end for q_start, q_end in quotes):
-                continue
-            hits.append(Hit(rule.id, rule.article, rule.severity, begin, stop, text[begin:stop]))
-        if not reported:
+        if found:
+            quotes = [m.span() for m in QUOTED.finditer(text)] if reported else []
+            for index, start, end in _longest_per_rule(found):
+                rule = rules[index]
+                if rule.kind != "match" or not rule.applies_to(category):
+                    continue
+                if rule.unless and any(u in norm.text for u in rule.unless):
+                    continue
+                if self._excepted(rule, norm.text, start, end):
+                    continue
+                begin, stop = norm.span(start, end)
+                if any(q_start <= begin and stop <= q_end for q_start, q_end in quotes):
+                    continue
+                hits.append(Hit(rule.id, rule.article, rule.severity, begin, stop, text[begin:stop]))
+        if not reported and self._required:
             hits.extend(self._missing_notices(norm.text, category))
         hits.sort(key=lambda h: (h.start, h.end, h.rule))
         return hits

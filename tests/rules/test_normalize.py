@@ -38,3 +38,51 @@ def test_every_normalised_character_maps_back_to_the_original_span():
     start = norm.text.index("no1")
     begin, end = norm.span(start, start + 3)
     assert text[begin:end] == "ＮＯ．１"
+
+
+def reference_normalize(text: str) -> str:
+    """Character by character, the slow obvious way: what the fast path must equal."""
+    from rules.normalize import _fold_char, _is_padding
+
+    out = []
+    for index, char in enumerate(text):
+        if char in ".．":
+            before = text[index - 1] if index else ""
+            after = text[index + 1] if index + 1 < len(text) else ""
+            if not (before.isdecimal() and after.isdecimal()):
+                continue
+            out.append(".")
+        elif not _is_padding(char):
+            out.append(_fold_char(char))
+    return "".join(out)
+
+
+ALPHABET = ("最佳第一顶级療效根治治愈率保證收益ＮＯ．１ＴＯＰ①❶⑴㈠ abcXYZ0123456789.．,，。！？·*_-—\u200b\u200d\ufe0f"
+            "💯🔥👍™®©＄％％&\t\n\x01\x7f\u3000【】「」“”")
+
+
+def test_fast_batch_normalisation_equals_the_character_by_character_reference():
+    import random
+
+    from rules.normalize import normalize_many
+
+    rnd = random.Random(7)
+    texts = ["".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    for text, norm in zip(texts, normalize_many(texts), strict=True):
+        assert norm.text == reference_normalize(text), repr(text)
+        assert len(norm.origin) == len(norm.text)
+        for k, i in enumerate(norm.origin):
+            assert norm.text[k] in reference_normalize(text[i]) or text[i] in ".．", (text, k, i)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\x00\x00", "a\x00b最佳", "最佳" * 50_000, "\x01\x02\x7f最\x1b佳", "مرحبا最佳Привет𠀀𪚥👨‍👩‍👧"],
+    ids=["empty", "nul", "nul-inside", "100k", "control", "mixed-scripts"],
+)
+def test_odd_text_never_crashes_the_engine(text):
+    from rules import default_matcher
+
+    hits = default_matcher().match(text)
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.text
