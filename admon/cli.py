@@ -194,16 +194,34 @@ def train() -> None:
 
 
 @main.command("eval")
-def evaluate() -> None:
-    """Evaluate fused scoring on the held-out corpus and print the metrics.
+@click.option("--suite", type=click.Choice(["rules", "fused", "all"]), default="all", show_default=True,
+              help="rules: the rule layer alone on tests/data/rules; fused: rules + classifier on models/corpus.")
+@click.option("--split", type=click.Choice(["heldout", "tune"]), default="heldout", show_default=True,
+              help="Which part of the rules corpus (the held-out part is never tuned on).")
+@click.option("--gold-category", is_flag=True, help="Rules suite: use labelled sectors instead of the keyword guess.")
+def evaluate(suite: str, split: str, gold_category: bool) -> None:
+    """Evaluate scoring on labelled held-out data and print the metrics as JSON.
 
     \b
     Example:
-        admon eval
+        admon eval --suite rules --split heldout
     """
-    from models.evaluate import evaluate_heldout
+    report: dict[str, object] = {}
+    if suite in ("rules", "all"):
+        from rules.engine import default_matcher
+        from rules.evaluate import EVAL_DATA
+        from rules.evaluate import evaluate as evaluate_rules
 
-    click.echo(json.dumps(evaluate_heldout(), ensure_ascii=False, indent=2))
+        path = EVAL_DATA / f"{split}.jsonl"
+        if not path.exists():
+            raise click.ClickException(f"{path}: labelled rules corpus not found")
+        report["rules"] = {"data": str(path), "ruleset": default_matcher().version,
+                           **evaluate_rules(path, default_matcher(), gold_category=gold_category)}
+    if suite in ("fused", "all"):
+        from models.evaluate import evaluate_heldout
+
+        report["fused"] = evaluate_heldout()
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
 @main.command()

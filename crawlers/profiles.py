@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from parsel import Selector
+
+from admon.datafile import read_yaml
 
 PROFILES = Path(__file__).resolve().parent / "profiles"
 SECTIONS = {
@@ -33,12 +34,7 @@ def load_profile(path: Path | str) -> Profile:
     path = Path(path)
     if not path.is_absolute() and not path.exists():
         path = PROFILES / path.name
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: profile not found") from None
-    except yaml.YAMLError as exc:
-        raise ProfileError(f"{path}: invalid YAML: {exc}") from None
+    data = read_yaml(path, error=ProfileError, missing="profile not found")
     if not isinstance(data, dict) or not isinstance(data.get("platform"), str):
         raise ProfileError(f"{path}: needs 'platform'")
     probe = Selector(text="<html></html>")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from admon.datafile import read_yaml
 
 KINDS = ("web", "wechat", "ecommerce", "outdoor", "broadcast")
 REQUIRED = {
@@ -45,12 +45,7 @@ class Target:
 def load_targets(path: Path | str) -> list[Target]:
     """Read and validate ``targets.yaml``; relative paths resolve against its folder."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TargetError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise TargetError(f"{path}: invalid YAML: {exc}") from None
+    data = read_yaml(path, error=TargetError)
     if not isinstance(data, dict) or not isinstance(data.get("targets"), list):
         raise TargetError(f"{path}: expected a mapping with a 'targets' list")
     targets: list[Target] = []

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from admon.datafile import read_yaml
 from models.classifier import Classifier, Prediction
 from rules.engine import Hit, Matcher
 from rules.loader import CATEGORIES, SEVERITIES
@@ -34,7 +33,7 @@ class Thresholds:
 
 def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
     """Read the decision thresholds, rejecting missing or out-of-range values."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, error=ValueError) or {}
     values = {}
     for name in Thresholds.__dataclass_fields__:
         value = data.get(name)

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from admon.datafile import read_yaml
 from rules.normalize import normalize_pattern
 
 DEFAULT_RULESET = Path(__file__).resolve().parent / "rulesets"
@@ -129,12 +130,7 @@ def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RuleSyntaxError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise RuleSyntaxError(f"{path}: invalid YAML: {exc}") from None
+    return read_yaml(path, error=RuleSyntaxError)
 
 
 def _load_rule_file(path: Path) -> list[Rule]:

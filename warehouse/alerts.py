@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from admon.datafile import read_yaml
 from warehouse.indicators import Period, period_bounds, sightings_frame
 from warehouse.schema import Ad, Advertiser, Alert, CitizenReport, Review, Sighting
 
@@ -42,7 +42,7 @@ class Finding:
 
 def load_alert_rules(path: Path = ALERT_RULES) -> dict[str, dict[str, Any]]:
     """Read and validate the alert rules."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, error=AlertConfigError) or {}
     for name, config in data.items():
         if name not in REQUIRED:
             raise AlertConfigError(f"{path}: unknown alert rule {name!r}")
