@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup demo test lint bench clean
 
+# Installs the project, then builds the default classifier if it is missing or its corpus changed.
 setup: $(STAMP)
+	$(BIN)/admon train --default > /dev/null
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -178,17 +178,29 @@ def serve(host: str, port: int) -> None:
 
 
 @main.command()
-def train() -> None:
-    """Train the classifier on the bundled corpus and make it current.
+@click.option("--default", "package_default", is_flag=True,
+              help="Build the packaged default model (models/artifacts) if it is missing or stale; "
+                   "`make setup` runs this.")
+def train(package_default: bool) -> None:
+    """Train the classifiers on the bundled corpus and make them current.
+
+    Prints the artifact's version, training-data hash, model selection, chosen thresholds and
+    library versions.
 
     \b
     Example:
         admon train
     """
     from models import train as training
+    from models.tuning import choose_thresholds
 
-    artifact = training.train()
-    path = training.save(artifact)
+    if package_default:
+        existing = training.load(training.PACKAGE_ARTIFACTS)
+        if existing is not None:
+            click.echo(f"default model {existing.version} is up to date", err=True)
+            return
+    artifact = training.train(choose_thresholds=choose_thresholds)
+    path = training.save(artifact, training.PACKAGE_ARTIFACTS if package_default else None)
     click.echo(json.dumps({"version": artifact.version, "path": str(path), **artifact.meta},
                           ensure_ascii=False, indent=2))
 

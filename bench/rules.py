@@ -21,7 +21,7 @@ import ahocorasick
 import yaml
 from flashtext import KeywordProcessor
 
-from models.train import CORPUS
+from models.corpus import CORPUS
 from rules.engine import Matcher
 from rules.loader import CATEGORIES, DEFAULT_RULESET, load_ruleset
 

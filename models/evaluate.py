@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 from models.classifier import load_classifier
+from models.corpus import load_split
 from models.fusion import load_thresholds, score_records
-from models.train import CORPUS, load_corpus
 from rules.engine import default_matcher
 
 
-def evaluate_heldout(path: Path = CORPUS / "heldout.jsonl") -> dict[str, Any]:
-    """Metrics of the fused verdicts against the labels in ``path``."""
-    records = load_corpus(path)
+def evaluate_heldout() -> dict[str, Any]:
+    """Metrics of the fused verdicts against the labels of the held-out split."""
+    records = load_split("heldout")
     inputs = [{"id": str(i), "text": r["text"], "source_kind": r.get("channel")} for i, r in enumerate(records)]
     verdicts = score_records(inputs, matcher=default_matcher(), classifier=load_classifier(),
                              thresholds=load_thresholds())

@@ -2,12 +2,14 @@
 
 ``risk`` = 1 − (1 − r)(1 − p), where r = 1 − Π(1 − wᵢ) over the severity weights of the
 distinct rules hit and p is the model's violation probability: either source alone can
-raise risk, and agreement raises it further.
+raise risk, and agreement raises it further. ``violation`` is a decision (:func:`decide`)
+at thresholds chosen on out-of-fold training predictions (stored in the model artifact);
+``models/thresholds.yaml`` holds the rest and the defaults.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +29,16 @@ class Thresholds:
     rule_weight_flag: float
     model_confirms_low: float
     model_only_flag: float
+    rule_veto: float
+    article_threshold: float
+    public_threshold: float
     category_model_confident: float
     category_rule_weight: float
+
+    def tuned(self, values: dict[str, float]) -> Thresholds:
+        """These thresholds with the ones chosen at training time."""
+        known = {f.name for f in fields(self)}
+        return replace(self, **{k: float(v) for k, v in values.items() if k in known})
 
 
 def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
@@ -43,17 +53,42 @@ def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
     return Thresholds(**values)
 
 
+def decide(hits: list[Hit], prediction: Prediction, thresholds: Thresholds) -> tuple[bool, list[str]]:
+    """Whether the ad is a suspected violation, and under which articles.
+
+    A hit of at least ``rule_weight_flag`` flags the ad unless the model is nearly certain it
+    is clean (``rule_veto``: quotations and reports the rules cannot see as such); weaker hits
+    need the model to agree; with no hit, the model alone flags at ``model_only_flag``.
+    Articles: those of the hits, plus the model's articles above ``article_threshold`` (or its
+    likeliest article when it flags alone).
+    """
+    weights = {h.rule: SEVERITIES[h.severity] for h in hits}
+    p = prediction.p_violation
+    strong = any(w >= thresholds.rule_weight_flag for w in weights.values())
+    violation = ((strong and p >= thresholds.rule_veto)
+                 or (bool(weights) and p >= thresholds.model_confirms_low)
+                 or p >= thresholds.model_only_flag)
+    if not violation:
+        return False, []
+    articles = {h.article for h in hits}
+    articles |= {a for a, q in prediction.articles.items() if q >= thresholds.article_threshold}
+    if not articles and prediction.articles:
+        articles.add(max(prediction.articles, key=lambda a: prediction.articles[a]))
+    return True, sorted(articles, key=_article_order)
+
+
 def score_records(
     records: list[dict[str, Any]], *, matcher: Matcher, classifier: Classifier, thresholds: Thresholds
 ) -> list[dict[str, Any]]:
     """Score each record (``id``, ``text`` and optional fields) into a §5 verdict, in order."""
+    thresholds = thresholds.tuned(classifier.thresholds)
     texts = [_full_text(r) for r in records]
     predictions = classifier.predict(texts)
     categories = [decide_category(r, t, p, matcher=matcher, thresholds=thresholds)
                   for r, t, p in zip(records, texts, predictions, strict=True)]
     matched = matcher.match_many(texts, categories)
     return [
-        fuse(record, text, prediction, hits, category=category, matcher=matcher, thresholds=thresholds,
+        fuse(record, text, prediction, hits, category=category, thresholds=thresholds, ruleset=matcher.version,
              model_version=classifier.version)
         for record, text, prediction, hits, category in zip(records, texts, predictions, matched, categories,
                                                             strict=True)
@@ -67,36 +102,33 @@ def fuse(
     rule_hits: list[Hit],
     *,
     category: str,
-    matcher: Matcher,
     thresholds: Thresholds,
+    ruleset: str,
     model_version: str,
 ) -> dict[str, Any]:
     """One verdict from the record, its rule hits (on title + text) and the model's prediction."""
     offset = len(text) - len(record["text"])  # the title is scored too, but spans index `text`
-    hits = [_shift(h, offset) for h in rule_hits]
-    hits.extend(_context_hits(record, category))
-    weights = {h.rule: SEVERITIES[h.severity] for h in hits}
+    hits = [_shift(h, offset) for h in rule_hits] + _context_hits(record, category)
     r = 1.0
-    for weight in weights.values():
+    for weight in {h.rule: SEVERITIES[h.severity] for h in hits}.values():
         r *= 1.0 - weight
-    rule_risk = 1.0 - r
     p = prediction.p_violation
-    risk = round(1.0 - (1.0 - rule_risk) * (1.0 - p), 4)
-    strong = any(w >= thresholds.rule_weight_flag for w in weights.values())
-    violation = strong or (bool(weights) and p >= thresholds.model_confirms_low) or p >= thresholds.model_only_flag
+    violation, articles = decide(hits, prediction, thresholds)
     model: dict[str, Any] = {"version": model_version, "p_violation": p}
-    if violation and not strong:
+    if violation and not any(SEVERITIES[h.severity] >= thresholds.rule_weight_flag for h in hits):
+        # A flag the rules alone would not raise: show what the model saw.
         model["top_features"] = prediction.top_features
+    public = category == "公益" or prediction.p_public >= thresholds.public_threshold
     return {
         "id": record["id"],
         "violation": violation,
-        "risk": risk,
-        "articles": sorted({h.article for h in hits}, key=_article_order) if violation else [],
+        "risk": round(1.0 - r * (1.0 - p), 4),
+        "articles": articles,
         "category": category,
-        "public_service": category == "公益",
+        "public_service": public,
         "hits": [h.to_dict() for h in hits],
         "model": model,
-        "ruleset": matcher.version,
+        "ruleset": ruleset,
     }
 
 
@@ -126,7 +158,7 @@ def _shift(hit: Hit, offset: int) -> Hit:
     if offset == 0 or (hit.start == hit.end == 0):
         return hit
     if hit.start < offset:
-        # A hit inside the title: report it with field "title" and title offsets.
+        # A hit inside the title: reported with source "title" and title offsets.
         return Hit(hit.rule, hit.article, hit.severity, hit.start, hit.end, hit.text, source="title", note=hit.note)
     return Hit(hit.rule, hit.article, hit.severity, hit.start - offset, hit.end - offset, hit.text, note=hit.note)
 

@@ -1,15 +1,19 @@
-"""Train the classifier on the bundled corpus and save a versioned artifact.
+"""Train the classifiers and save a versioned artifact.
 
-The artifact holds the fitted features and models plus what is needed to trust it: the
-training data's hash, held-out metrics, library versions and the seed. Training is
-deterministic: the same data and seed give the same models and metrics.
+One feature space (jieba words + character n-grams, fitted once) feeds four models:
+violation (calibrated probability), sector (16 classes), public service (公益) and articles
+(one-vs-rest multi-label). For violation and sector, candidate linear models are compared by
+cross-validation on the training split; the decision thresholds of the fused score are
+chosen on out-of-fold predictions, also on the training split. The held-out split is only
+ever evaluated. Training is deterministic: the same data and seed give the same artifact.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,133 +22,166 @@ from typing import Any
 import joblib
 import numpy as np
 import sklearn
+from scipy.sparse import csr_matrix
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
-from sklearn.pipeline import Pipeline
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
 
 from admon import settings
+from models.corpus import CORPUS, corpus_hash, load_split, split_files
 from models.features import build_features
-from rules.loader import CATEGORIES
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+SEED = 20260401
+PACKAGE_ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+MIN_ARTICLE_EXAMPLES = 5  # articles rarer than this in training are left to the rules
 
-
-class CorpusError(ValueError):
-    """A corpus line is malformed; the message names file and line."""
+Candidate = Callable[[int], Any]
+VIOLATION_CANDIDATES: dict[str, Candidate] = {
+    "logreg": lambda seed: LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed),
+    "linsvc-calibrated": lambda seed: CalibratedClassifierCV(
+        LinearSVC(C=0.5, class_weight="balanced", random_state=seed), cv=3, method="sigmoid"),
+}
+CATEGORY_CANDIDATES: dict[str, Candidate] = {
+    "logreg": lambda seed: LogisticRegression(C=12.0, max_iter=3000, random_state=seed),
+    "linsvc-calibrated": lambda seed: CalibratedClassifierCV(LinearSVC(C=0.5, random_state=seed), cv=3),
+}
 
 
 @dataclass
 class Artifact:
-    """Fitted models and their provenance."""
+    """Fitted features and models, and their provenance."""
 
     version: str
-    violation: Pipeline
-    category: Pipeline
+    features: FeatureUnion
+    violation: Any
+    category: Any
+    public: Any
+    articles: OneVsRestClassifier | None
+    article_labels: list[str]
     meta: dict[str, Any]
 
 
-def load_corpus(path: Path) -> list[dict[str, Any]]:
-    """Read a labelled JSONL corpus, validating every line."""
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
-        if not isinstance(record.get("text"), str) or not record["text"].strip():
-            raise CorpusError(f"{path}:{number}: 'text' must be a non-empty string")
-        if record.get("category") not in CATEGORIES:
-            raise CorpusError(f"{path}:{number}: unknown category {record.get('category')!r}")
-        if not isinstance(record.get("violation"), bool):
-            raise CorpusError(f"{path}:{number}: 'violation' must be true or false")
-        records.append(record)
-    return records
+ThresholdChooser = Callable[[list[dict[str, Any]], dict[str, Any]], dict[str, float]]
 
 
-def corpus_hash(*paths: Path) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def fit(records: list[dict[str, Any]], *, seed: int = 20260401) -> tuple[Pipeline, Pipeline]:
-    """Fit the violation and category models on ``records``."""
+def train(*, corpus: Path = CORPUS, seed: int = SEED, extra: list[dict[str, Any]] | None = None,
+          choose_thresholds: ThresholdChooser | None = None) -> Artifact:
+    """Fit every model on the training split (plus ``extra`` records, e.g. reviewers' feedback)."""
+    files = split_files("train", corpus)
+    records = load_split("train", corpus) + list(extra or [])
     texts = [r["text"] for r in records]
-    violation = Pipeline(
-        [("features", build_features()),
-         ("model", LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000, random_state=seed))]
-    )
-    violation.fit(texts, np.array([r["violation"] for r in records]))
-    category = Pipeline(
-        [("features", build_features()),
-         ("model", LogisticRegression(C=12.0, max_iter=3000, random_state=seed))]
-    )
-    category.fit(texts, [r["category"] for r in records])
-    return violation, category
+    features = build_features()
+    matrix = csr_matrix(features.fit_transform(texts))
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
 
+    violation_y = np.array([r["violation"] for r in records])
+    violation_name, violation_scores = _select(VIOLATION_CANDIDATES, matrix, violation_y, folds, seed, binary=True)
+    violation = VIOLATION_CANDIDATES[violation_name](seed).fit(matrix, violation_y)
+    oof = cross_val_predict(VIOLATION_CANDIDATES[violation_name](seed), matrix, violation_y, cv=folds,
+                            method="predict_proba")[:, 1]
 
-def evaluate(violation: Pipeline, category: Pipeline, records: list[dict[str, Any]]) -> dict[str, float]:
-    """Model-only metrics on held-out ``records``."""
-    texts = [r["text"] for r in records]
-    truth = [r["violation"] for r in records]
-    predicted = violation.predict(texts)
-    return {
-        "heldout_size": len(records),
-        "violation_precision": round(float(precision_score(truth, predicted)), 4),
-        "violation_recall": round(float(recall_score(truth, predicted)), 4),
-        "violation_f1": round(float(f1_score(truth, predicted)), 4),
-        "category_accuracy": round(float(accuracy_score([r["category"] for r in records], category.predict(texts))), 4),
-    }
+    category_y = np.array([r["category"] for r in records])
+    category_name, category_scores = _select(CATEGORY_CANDIDATES, matrix, category_y, folds, seed, binary=False)
+    category = CATEGORY_CANDIDATES[category_name](seed).fit(matrix, category_y)
 
+    public = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed)
+    public.fit(matrix, np.array([r["category"] == "公益" for r in records]))
 
-def train(*, corpus: Path = CORPUS, seed: int = 20260401) -> Artifact:
-    """Train on ``corpus/train.jsonl`` and measure on ``corpus/heldout.jsonl``."""
-    train_path, heldout_path = corpus / "train.jsonl", corpus / "heldout.jsonl"
-    train_records = load_corpus(train_path)
-    heldout_records = load_corpus(heldout_path) if heldout_path.exists() else []
-    data_hash = corpus_hash(train_path)
-    violation, category = fit(train_records, seed=seed)
-    metrics = evaluate(violation, category, heldout_records) if heldout_records else {}
-    meta = {
+    counts: dict[str, int] = {}
+    for record in records:
+        for article in record.get("articles", []):
+            counts[article] = counts.get(article, 0) + 1
+    labels = sorted(a for a, n in counts.items() if n >= MIN_ARTICLE_EXAMPLES)
+    articles = None
+    oof_articles = np.zeros((len(records), len(labels)))
+    if labels:
+        binarizer = MultiLabelBinarizer(classes=labels)
+        article_y = binarizer.fit_transform([[a for a in r.get("articles", []) if a in labels] for r in records])
+
+        def article_model() -> OneVsRestClassifier:
+            return OneVsRestClassifier(
+                LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed))
+
+        articles = article_model().fit(matrix, article_y)
+        for fit_rows, test_rows in folds.split(matrix, violation_y):
+            oof_articles[test_rows] = article_model().fit(matrix[fit_rows], article_y[fit_rows]).predict_proba(
+                matrix[test_rows])
+
+    data_hash = corpus_hash(files)
+    meta: dict[str, Any] = {
         "data_hash": data_hash,
-        "train_size": len(train_records),
+        "train_files": [str(p.relative_to(corpus)) for p in files],
+        "train_size": len(records),
+        "extra_records": len(extra or []),
         "seed": seed,
-        "metrics": metrics,
+        "selection": {"violation": {"chosen": violation_name, "cv_f1": violation_scores},
+                      "category": {"chosen": category_name, "cv_accuracy": category_scores}},
+        "article_labels": labels,
         "trained_at": datetime.now(settings.TIMEZONE).isoformat(timespec="seconds"),
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                      "numpy": np.__version__},
     }
-    return Artifact(version=f"clf-{data_hash[:10]}-s{seed}", violation=violation, category=category, meta=meta)
+    artifact = Artifact(
+        version=f"clf-{data_hash[:10]}-{len(extra or [])}-s{seed}", features=features, violation=violation,
+        category=category, public=public, articles=articles, article_labels=labels, meta=meta,
+    )
+    if choose_thresholds is not None:
+        out_of_fold = {"violation": oof, "articles": oof_articles, "article_labels": labels}
+        meta["thresholds"] = choose_thresholds(records, out_of_fold)
+    return artifact
 
 
-def models_dir() -> Path:
-    return settings.data_dir() / "models"
+def _select(candidates: dict[str, Candidate], matrix: csr_matrix, y: np.ndarray, folds: StratifiedKFold,
+            seed: int, *, binary: bool) -> tuple[str, dict[str, float]]:
+    """The candidate with the best cross-validated F1 (binary) or accuracy (multi-class)."""
+    scores = {}
+    for name, make in candidates.items():
+        predicted = cross_val_predict(make(seed), matrix, y, cv=folds)
+        scores[name] = round(float(f1_score(y, predicted) if binary else accuracy_score(y, predicted)), 4)
+    return max(scores, key=lambda n: (scores[n], n == "logreg")), scores
+
+
+def artifact_dir(root: Path | None = None) -> Path:
+    return root or settings.data_dir() / "models"
 
 
 def save(artifact: Artifact, directory: Path | None = None) -> Path:
-    """Save ``artifact`` under the models folder and make it the current one."""
-    directory = directory or models_dir()
+    """Save ``artifact`` under ``directory`` (default: DATA/models) and make it the current one."""
+    directory = artifact_dir(directory)
     target = directory / artifact.version
-    target.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"violation": artifact.violation, "category": artifact.category}, target / "model.joblib")
-    (target / "meta.json").write_text(json.dumps({"version": artifact.version, **artifact.meta},
-                                                 ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp = directory / f".{artifact.version}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    joblib.dump({"features": artifact.features, "violation": artifact.violation, "category": artifact.category,
+                 "public": artifact.public, "articles": artifact.articles, "article_labels": artifact.article_labels},
+                tmp / "model.joblib")
+    (tmp / "meta.json").write_text(json.dumps({"version": artifact.version, **artifact.meta}, ensure_ascii=False,
+                                              indent=2), encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.replace(target)
     (directory / "current.json").write_text(json.dumps({"version": artifact.version}), encoding="utf-8")
     return target
 
 
-def load(directory: Path | None = None) -> Artifact | None:
-    """The current saved artifact, or None if there is none (or it was saved by another sklearn)."""
-    directory = directory or models_dir()
+def load(directory: Path | None = None, *, corpus: Path = CORPUS) -> Artifact | None:
+    """The current artifact in ``directory``; None if absent, stale (corpus changed) or from another sklearn."""
+    directory = artifact_dir(directory)
     pointer = directory / "current.json"
     if not pointer.exists():
         return None
     version = json.loads(pointer.read_text(encoding="utf-8"))["version"]
-    meta = json.loads((directory / version / "meta.json").read_text(encoding="utf-8"))
+    meta_path = directory / version / "meta.json"
+    if not meta_path.exists():
+        return None
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("versions", {}).get("scikit-learn") != sklearn.__version__:
         return None
+    if meta.get("extra_records", 0) == 0 and meta.get("data_hash") != corpus_hash(split_files("train", corpus)):
+        return None
     fitted = joblib.load(directory / version / "model.joblib")
-    return Artifact(version=version, violation=fitted["violation"], category=fitted["category"], meta=meta)
+    return Artifact(version=version, meta=meta, **fitted)
