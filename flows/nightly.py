@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +28,11 @@ from models.dedupe import group_items
 from warehouse import alerts as alert_rules
 from warehouse import indicators
 from warehouse.db import connect, session_maker
-from warehouse.load import archive_evidence, load_night
+from warehouse.load import archive_evidence, known_clusters, load_night
 
 DEMO_TARGETS = settings.PACKAGE_ROOT / "demo" / "targets.yaml"
+# Copies seen within this many days join an existing near-duplicate cluster.
+CLUSTER_WINDOW_DAYS = 90
 
 
 def default_targets() -> Path:
@@ -65,8 +67,11 @@ def clean(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
 
 
 @task(cache_policy=NO_CACHE)
-def dedupe(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    return group_items(items)
+def dedupe(run_date: str, items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    since = date.fromisoformat(run_date) - timedelta(days=CLUSTER_WINDOW_DAYS)
+    with session_maker(connect())() as session:
+        known = known_clusters(session, since)
+    return group_items(items, known=known)
 
 
 @task(cache_policy=NO_CACHE)
@@ -120,7 +125,7 @@ def nightly_flow(run_date: str, targets: str | None = None, items: str | None = 
         archive_evidence(crawl_dir, settings.data_dir())
     raw, bad_lines = read_items(str(items_path))
     cleaned, dropped = clean(raw)
-    tagged, representatives = dedupe(cleaned)
+    tagged, representatives = dedupe(run_date, cleaned)
     verdicts = score(representatives)
     counts = load(run_date, tagged, verdicts, crawl_reports,
                   [{"name": t.name, "kind": t.kind, "config": _jsonable(t.config)} for t in target_list])

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admon.settings import TIMEZONE
@@ -77,6 +78,7 @@ def load_night(
             continue
         ads[item["content_hash"]] = {
             "content_hash": item["content_hash"], "cluster_key": item.get("cluster_key"),
+            "simhash": item.get("simhash"),
             "title": item.get("title"), "text": item["text"],
             "advertiser_id": advertiser_ids.get(_advertiser(item)),
             "category": verdict["category"], "public_service": verdict["public_service"],
@@ -84,8 +86,8 @@ def load_night(
             "first_seen": run_date, "last_seen": run_date,
         }
     upsert(session, Ad, list(ads.values()), keys=["content_hash"],
-           update=["cluster_key", "title", "advertiser_id", "category", "public_service", "violation", "risk",
-                   "articles"],
+           update=["cluster_key", "simhash", "title", "advertiser_id", "category", "public_service", "violation",
+                   "risk", "articles"],
            keep_min=["first_seen"], keep_max=["last_seen"])
     ad_ids = lookup_ids(session, Ad, "content_hash", list(ads))
 
@@ -112,6 +114,13 @@ def load_night(
     upsert(session, Score, score_rows, keys=["ad_id", "ruleset", "model_version"],
            update=["violation", "risk", "articles", "category", "public_service", "p_violation", "hits"])
     return LoadCounts(len(targets), len(items), len(ads), len(score_rows), len(captures), len(advertiser_names))
+
+
+def known_clusters(session: Session, since: date) -> list[tuple[int, str]]:
+    """(SimHash, cluster key) of ads seen since ``since``: tonight's copies join their clusters."""
+    stmt = select(Ad.simhash, Ad.cluster_key).where(Ad.last_seen >= since, Ad.simhash.is_not(None),
+                                                   Ad.cluster_key.is_not(None))
+    return [(value, key) for value, key in session.execute(stmt)]
 
 
 def archive_evidence(crawl_dir: Path, data_dir: Path) -> int:

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -116,6 +117,7 @@ class Ad(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(40), unique=True)
     cluster_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    simhash: Mapped[int | None] = mapped_column(BigInteger)
     title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     advertiser_id: Mapped[int | None] = mapped_column(ForeignKey("advertisers.id"))

@@ -57,3 +57,18 @@ def test_nights_loaded_out_of_order_keep_first_and_last_seen(session, fixtures, 
     assert advertiser.first_seen == date(2026, 11, 20)
     assert session.scalar(select(func.count()).select_from(Sighting)) == 15
     assert session.scalar(select(func.count()).select_from(Capture)) == 3
+
+
+def test_a_copy_seen_on_a_later_night_joins_the_cluster_in_the_warehouse(session, fixtures, scorer):
+    from warehouse.load import known_clusters
+
+    load_night(session, run_date=NIGHT, **night(fixtures, scorer))
+    copy = [{"id": "n2", "source_kind": "web", "source": "淄博本地生活网", "url": "http://127.0.0.1:8801/x",
+             "text": "康华皮肤病医院 银屑病专科 根治不复发 治愈率97% 无效退款"}]
+    known = known_clusters(session, date(2026, 9, 1))
+    tagged, representatives = group_items(copy, known=known)
+    verdicts = {v["id"]: v for v in scorer.score(list(representatives.values()))}
+    load_night(session, run_date=date(2026, 11, 25), items=tagged, verdicts=verdicts, crawl_reports=[],
+               targets=[{"name": "淄博本地生活网", "kind": "web"}])
+    ads = session.scalars(select(Ad).where(Ad.text.contains("康华"))).all()
+    assert len(ads) == 2 and len({a.cluster_key for a in ads}) == 1
