@@ -181,7 +181,10 @@ def serve(host: str, port: int) -> None:
 @click.option("--default", "package_default", is_flag=True,
               help="Build the packaged default model (models/artifacts) if it is missing or stale; "
                    "`make setup` runs this.")
-def train(package_default: bool) -> None:
+@click.option("--with-feedback", is_flag=True,
+              help="Add reviewers' decisions from the warehouse; promote only if better on held-out data.")
+@click.option("--always-promote", is_flag=True, help="With --with-feedback: promote even if not better.")
+def train(package_default: bool, with_feedback: bool, always_promote: bool) -> None:
     """Train the classifiers on the bundled corpus and make them current.
 
     Prints the artifact's version, training-data hash, model selection, chosen thresholds and
@@ -189,11 +192,21 @@ def train(package_default: bool) -> None:
 
     \b
     Example:
-        admon train
+        admon train --with-feedback
     """
     from models import train as training
     from models.tuning import choose_thresholds
 
+    if with_feedback:
+        from dataclasses import asdict
+
+        from models.feedback import retrain_with_feedback
+        from warehouse.db import connect, session_maker
+
+        with session_maker(connect())() as session:
+            result = retrain_with_feedback(session, always_promote=always_promote)
+        click.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        return
     if package_default:
         existing = training.load(training.PACKAGE_ARTIFACTS)
         if existing is not None:
@@ -211,7 +224,9 @@ def train(package_default: bool) -> None:
 @click.option("--split", type=click.Choice(["heldout", "tune"]), default="heldout", show_default=True,
               help="Which part of the rules corpus (the held-out part is never tuned on).")
 @click.option("--gold-category", is_flag=True, help="Rules suite: use labelled sectors instead of the keyword guess.")
-def evaluate(suite: str, split: str, gold_category: bool) -> None:
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the fused report as HTML (Chinese) to this file.")
+def evaluate(suite: str, split: str, gold_category: bool, html_path: Path | None) -> None:
     """Evaluate scoring on labelled held-out data and print the metrics as JSON.
 
     \b
@@ -230,9 +245,15 @@ def evaluate(suite: str, split: str, gold_category: bool) -> None:
         report["rules"] = {"data": str(path), "ruleset": default_matcher().version,
                            **evaluate_rules(path, default_matcher(), gold_category=gold_category)}
     if suite in ("fused", "all"):
-        from models.evaluate import evaluate_heldout
+        from models.classifier import load_classifier
+        from models.evaluate import evaluate_heldout, write_html
+        from rules.engine import default_matcher
 
         report["fused"] = evaluate_heldout()
+        if html_path:
+            write_html(report["fused"], html_path, version=load_classifier().version,
+                       ruleset=default_matcher().version)
+            click.echo(f"HTML report → {html_path}", err=True)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
