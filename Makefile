@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed
 setup: $(STAMP)
 	$(BIN)/admon train --default > /dev/null
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/system-packages.sh
+	scripts/system-packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -12,11 +12,13 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image as XlsxImage
 from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admon.settings import TIMEZONE
+from warehouse.charts import breakdown_chart, trend_chart
 from warehouse.indicators import KEYS, NAMES, Period, compute_and_store, sightings_frame
 from warehouse.schema import Ad, Advertiser, Alert, Report, Score, Sighting
 from warehouse.upsert import upsert
@@ -122,11 +124,18 @@ def write_monthly(session: Session, month: str, out_dir: Path) -> MonthlyReport:
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"monthly-{month}.html"
     xlsx_path = out_dir / f"monthly-{month}.xlsx"
+    chart_dir = out_dir / f"monthly-{month}-charts"
+    charts = {
+        "trend": trend_chart(data["trend"], chart_dir / "trend.png"),
+        "channel": breakdown_chart(data["breakdown"]["channel"], "分媒介监测情况", chart_dir / "channel.png"),
+        "category": breakdown_chart(data["breakdown"]["category"], "分行业监测情况", chart_dir / "category.png"),
+    }
+    data["charts"] = {name: path.relative_to(out_dir).as_posix() for name, path in charts.items()}
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.1f}%"
     env.filters["num"] = _format_value
     html_path.write_text(env.get_template("monthly.html").render(**data), encoding="utf-8")
-    write_xlsx(data, xlsx_path)
+    write_xlsx(data, xlsx_path, charts)
     summary = {"ads_total": data["value"].get("ads_total"), "suspected_total": data["value"].get("suspected_total"),
                "violation_rate": data["value"].get("violation_rate"), "alerts": len(data["alerts"])}
     upsert(session, Report, [{"kind": "monthly", "period": month, "html_path": str(html_path),
@@ -136,7 +145,7 @@ def write_monthly(session: Session, month: str, out_dir: Path) -> MonthlyReport:
     return MonthlyReport(month, html_path, xlsx_path, summary)
 
 
-def write_xlsx(data: dict[str, Any], path: Path) -> None:
+def write_xlsx(data: dict[str, Any], path: Path, charts: dict[str, Path]) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "监测指标"
@@ -153,6 +162,12 @@ def write_xlsx(data: dict[str, Any], path: Path) -> None:
     _table(book.create_sheet("典型线索"), ["编号", "行业", "风险", "条款", "违法用语", "摘录"],
            [[n["id"], n["category"], n["risk"], "、".join(n["articles"]), n["evidence"], n["excerpt"]]
             for n in data["notable"]])
+    figures = book.create_sheet("图表")
+    row = 1
+    for chart in charts.values():
+        image = XlsxImage(str(chart))
+        figures.add_image(image, f"A{row}")
+        row += int(image.height / 20) + 2
     book.save(path)
 
 

@@ -42,3 +42,25 @@ def test_report_escapes_ad_text(session, tmp_path):
     session.flush()
     html = write_monthly(session, "2026-11", tmp_path).html_path.read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_charts_are_drawn_in_an_installed_cjk_font(session, tmp_path):
+    from matplotlib import font_manager
+
+    from warehouse.charts import cjk_font
+
+    build_month(session, DAY)
+    report = write_monthly(session, "2026-11", tmp_path)
+    from matplotlib.ft2font import FT2Font
+
+    font = font_manager.findfont(cjk_font(), fallback_to_default=False)
+    assert "CJK" in font or "WenQuanYi" in font
+    face = FT2Font(font)
+    labels = "近12个月广告监测量与涉嫌违法率分媒介行业情况条次未发现医疗服务食品饮料"
+    assert all(face.get_char_index(ord(c)) for c in labels), "the font lacks glyphs: charts would show boxes"
+    charts = sorted((tmp_path / "monthly-2026-11-charts").glob("*.png"))
+    assert [c.name for c in charts] == ["category.png", "channel.png", "trend.png"]
+    assert all(c.stat().st_size > 10_000 for c in charts)
+    html = report.html_path.read_text(encoding="utf-8")
+    assert 'src="monthly-2026-11-charts/trend.png"' in html
+    assert "图表" in load_workbook(report.xlsx_path).sheetnames

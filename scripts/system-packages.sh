@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages admon needs beyond Python: a CJK font for report charts.
+# Idempotent: installs only what is missing. Needs root (as on the project's machines and CI).
+set -euo pipefail
+
+missing=()
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+dpkg -s fontconfig >/dev/null 2>&1 || missing+=(fontconfig)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "admon: please install the Debian packages: ${missing[*]} (charts need a CJK font)" >&2
+  exit 1
+fi
+echo "admon: installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
