@@ -14,13 +14,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XlsxImage
 from openpyxl.styles import Font
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admon.settings import TIMEZONE
 from warehouse.charts import breakdown_chart, trend_chart
 from warehouse.indicators import KEYS, NAMES, Period, compute_and_store, sightings_frame
-from warehouse.schema import Ad, Advertiser, Alert, Report, Score, Sighting
+from warehouse.ranking import rank_advertisers, rank_sectors
+from warehouse.schema import Ad, Alert, Report, Score, Sighting
 from warehouse.upsert import upsert
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -58,9 +59,8 @@ def gather(session: Session, month: str) -> dict[str, Any]:
         "indicators": overall,
         "breakdown": breakdown,
         "trend": monthly_trend(session, period),
-        "top_advertisers": top_advertisers(session, period),
-        "high_risk_sectors": sorted((b for b in breakdown["category"] if b["suspected"]),
-                                    key=lambda b: (-(b["rate"] or 0), -b["suspected"]))[:5],
+        "top_advertisers": rank_advertisers(session, period),
+        "high_risk_sectors": rank_sectors(session, period, limit=5),
         "notable": notable_ads(session, period),
         "alerts": alerts_in(session, period),
         "value": {r["key"]: r["value"] for r in overall},
@@ -85,17 +85,6 @@ def monthly_trend(session: Session, period: Period, months: int = 12) -> list[di
                       "rate": round(suspected / total, 4) if total else None})
         cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
     return trend
-
-
-def top_advertisers(session: Session, period: Period, limit: int = 10) -> list[dict[str, Any]]:
-    stmt = (
-        select(Advertiser.name, func.count(func.distinct(Ad.id)), func.count(Sighting.id), func.max(Ad.risk))
-        .join(Ad, Ad.advertiser_id == Advertiser.id).join(Sighting, Sighting.ad_id == Ad.id)
-        .where(Ad.violation.is_(True), Sighting.seen_on >= period.start, Sighting.seen_on <= period.end)
-        .group_by(Advertiser.name).order_by(func.count(func.distinct(Ad.id)).desc(), func.max(Ad.risk).desc())
-        .limit(limit)
-    )
-    return [{"name": n, "ads": a, "sightings": s, "max_risk": round(r, 2)} for n, a, s, r in session.execute(stmt)]
 
 
 def notable_ads(session: Session, period: Period, limit: int = 8) -> list[dict[str, Any]]:
@@ -157,8 +146,12 @@ def write_xlsx(data: dict[str, Any], path: Path, charts: dict[str, Path]) -> Non
                [[b["name"], b["total"], b["suspected"], b["rate"]] for b in data["breakdown"][kind]])
     _table(book.create_sheet("违法趋势"), ["月份", "广告数", "涉嫌违法数", "违法率"],
            [[t["month"], t["total"], t["suspected"], t["rate"]] for t in data["trend"]])
-    _table(book.create_sheet("重点广告主"), ["广告主", "违法广告数", "发现次数", "最高风险"],
-           [[a["name"], a["ads"], a["sightings"], a["max_risk"]] for a in data["top_advertisers"]])
+    _table(book.create_sheet("高风险行业"), ["行业", "涉嫌违法数", "违法率", "风险分"],
+           [[s["name"], s["suspected"], s["rate"], s["score"]] for s in data["high_risk_sectors"]])
+    advertiser_header = ["广告主", "违法广告数", "发现次数", "最高风险", "确认违法", "群众举报", "风险分"]
+    _table(book.create_sheet("重点广告主"), advertiser_header,
+           [[a["name"], a["ads"], a["sightings"], a["max_risk"], a["confirmed"], a["reports"], a["score"]]
+            for a in data["top_advertisers"]])
     _table(book.create_sheet("典型线索"), ["编号", "行业", "风险", "条款", "违法用语", "摘录"],
            [[n["id"], n["category"], n["risk"], "、".join(n["articles"]), n["evidence"], n["excerpt"]]
             for n in data["notable"]])
