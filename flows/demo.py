@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from admon import settings
+from demo.history import DAYS, backfill
 from demo.server import TARGETS, serve_sites
 from flows.monthly import monthly_flow
 from flows.nightly import nightly_flow
 from rules.loader import ARTICLES
+from warehouse import indicators
+from warehouse.alerts import evaluate as evaluate_alerts
+from warehouse.alerts import load_alert_rules, raise_alerts
 from warehouse.db import connect, session_maker
 from warehouse.schema import Alert
 
@@ -32,12 +36,44 @@ def run_demo(run_date: date) -> int:
     print(f"admon demo: serving the bundled sites on 127.0.0.1:8801-8803, monitoring {run_date} …", file=sys.stderr)
     with serve_sites():
         summary = nightly_flow(run_date=run_date.isoformat(), targets=str(TARGETS))
+    history = build_history(run_date)
+    if history.get("sightings"):
+        print(f"admon demo: grew {history['days']} days of history from tonight's crawl "
+              f"({history['sightings']} sightings, {history['reviews']} reviews, {history['cases']} cases, "
+              f"{history['citizen_reports']} citizen reports)", file=sys.stderr)
+        summary["alerts"] = _raise_alerts(run_date)
     report = monthly_flow(month=run_date.strftime("%Y-%m"))
     with session_maker(connect())() as session:
         alerts = session.scalars(select(Alert).where(Alert.status == "open").order_by(Alert.id)).all()
         alerts = sorted(alerts, key=lambda a: ("red", "orange", "yellow").index(a.level))
     print_summary(summary, report, alerts, time.monotonic() - started)
     return 0
+
+
+def build_history(run_date: date) -> dict[str, int]:
+    """Backfill the demo's past months, then compute their indicators and alerts day by day."""
+    with session_maker(connect())() as session, session.begin():
+        counts = backfill(session, run_date)
+    if "skipped" in counts:
+        return counts
+    days = sorted({run_date - timedelta(days=n) for n in range(1, DAYS + 1)})
+    with session_maker(connect())() as session, session.begin():
+        rules = load_alert_rules()
+        for day in days:
+            indicators.compute_and_store(session, indicators.Period.day(day))
+            raise_alerts(session, day, evaluate_alerts(session, day, rules))
+        for month in sorted({d.strftime("%Y-%m") for d in [*days, run_date]}):
+            indicators.compute_and_store(session, indicators.Period.month(month))
+    return {**counts, "days": len(days)}
+
+
+def _raise_alerts(run_date: date) -> dict[str, int]:
+    """Tonight's alerts again, now that the baselines they compare against exist."""
+    with session_maker(connect())() as session, session.begin():
+        findings = evaluate_alerts(session, run_date, load_alert_rules())
+        counts = raise_alerts(session, run_date, findings)
+        indicators.compute_and_store(session, indicators.Period.day(run_date))
+    return counts
 
 
 def print_summary(summary: dict, report: dict, alerts: list, seconds: float) -> None:

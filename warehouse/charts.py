@@ -53,7 +53,9 @@ def trend_chart(trend: list[dict[str, Any]], path: Path) -> Path:
     volume.bar(months, [t["total"] for t in trend], color=GREY, label="监测广告量")
     volume.set_ylabel("监测广告量（条次）")
     rate = volume.twinx()
-    rate.plot(months, [(t["rate"] or 0) * 100 for t in trend], color=RED, marker="o", label="涉嫌违法率")
+    # A month with no monitoring has no rate: a gap in the line, not a zero.
+    rates = [t["rate"] * 100 if t["rate"] is not None else float("nan") for t in trend]
+    rate.plot(months, rates, color=RED, marker="o", label="涉嫌违法率")
     rate.set_ylabel("涉嫌违法率（%）")
     rate.set_ylim(bottom=0)
     volume.set_title("近12个月广告监测量与涉嫌违法率")
