@@ -273,6 +273,41 @@ def deploy(targets_path: Path | None) -> None:
     serve_deployments(targets=str(targets_path) if targets_path else None)
 
 
+@main.group()
+def user() -> None:
+    """Manage review-app accounts.
+
+    \b
+    Example:
+        admon user add zhangmin --role monitor --name 张敏
+    """
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["monitor", "enforcer", "admin"]), required=True,
+              help="monitor 监测员, enforcer 执法人员, admin 管理员.")
+@click.option("--name", "display_name", help="Name shown in the app (default: the username).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Prompted for if not given; at least 10 characters.")
+def user_add(username: str, role: str, display_name: str | None, password: str) -> None:
+    """Create an account (the password is stored as an argon2 hash).
+
+    \b
+    Example:
+        admon user add zhangmin --role monitor --name 张敏
+    """
+    from app.auth import AuthError, create_user
+    from warehouse.db import connect, session_maker
+
+    with session_maker(connect())() as session, session.begin():
+        try:
+            create_user(session, username, password, role=role, display_name=display_name, actor="cli")
+        except AuthError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"created {role} {username}", err=True)
+
+
 @main.command()
 @click.option("--date", "day", help="Monitoring date (default: yesterday, Asia/Shanghai).")
 def demo(day: str | None) -> None:

@@ -43,10 +43,11 @@ def run_demo(run_date: date) -> int:
               f"{history['citizen_reports']} citizen reports)", file=sys.stderr)
         summary["alerts"] = _raise_alerts(run_date)
     report = monthly_flow(month=run_date.strftime("%Y-%m"))
+    accounts = demo_accounts()
     with session_maker(connect())() as session:
         alerts = session.scalars(select(Alert).where(Alert.status == "open").order_by(Alert.id)).all()
         alerts = sorted(alerts, key=lambda a: ("red", "orange", "yellow").index(a.level))
-    print_summary(summary, report, alerts, time.monotonic() - started)
+    print_summary(summary, report, alerts, accounts, time.monotonic() - started)
     return 0
 
 
@@ -76,7 +77,25 @@ def _raise_alerts(run_date: date) -> dict[str, int]:
     return counts
 
 
-def print_summary(summary: dict, report: dict, alerts: list, seconds: float) -> None:
+# Demo only: known passwords so that a visitor can log in. Real accounts: `admon user add`.
+DEMO_ACCOUNTS = (("monitor", "monitor", "监测员 张敏", "demo-monitor-2026"),
+                 ("enforcer", "enforcer", "执法人员 赵刚", "demo-enforcer-2026"),
+                 ("admin", "admin", "管理员 王磊", "demo-admin-2026"))
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """Create the demo's accounts if missing; returns (username, role, password)."""
+    from app.auth import create_user
+    from warehouse.schema import User
+
+    with session_maker(connect())() as session, session.begin():
+        for username, role, name, password in DEMO_ACCOUNTS:
+            if session.scalar(select(User).where(User.username == username)) is None:
+                create_user(session, username, password, role=role, display_name=name, actor="demo")
+    return [(username, role, password) for username, role, _name, password in DEMO_ACCOUNTS]
+
+
+def print_summary(summary: dict, report: dict, alerts: list, accounts: list, seconds: float) -> None:
     ind = summary["indicators"]
     lines = [
         "",
@@ -100,7 +119,8 @@ def print_summary(summary: dict, report: dict, alerts: list, seconds: float) -> 
         f"月报：{report['html']}",
         f"      {report['xlsx']}",
         f"数据库：{settings.database_url()}",
-        "审核系统：.venv/bin/admon serve  然后打开 http://127.0.0.1:8000/",
+        "审核系统：.venv/bin/admon serve  然后打开 http://127.0.0.1:8000/ （群众举报页 /report）",
+        "演示账号：" + "；".join(f"{u} / {p}" for u, _r, p in accounts),
         f"用时 {seconds:.0f} 秒",
     ]
     print("\n".join(lines))

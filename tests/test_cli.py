@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from admon.cli import main
 
 COMMANDS = [[], ["score"], ["crawl"], ["run"], ["run", "nightly"], ["report"], ["report", "monthly"], ["serve"],
-            ["train"], ["eval"], ["deploy"], ["demo"]]
+            ["train"], ["eval"], ["deploy"], ["demo"], ["user"], ["user", "add"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "admon")

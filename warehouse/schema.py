@@ -265,6 +265,7 @@ class CaseEvent(Base):
     kind: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
+    attachment: Mapped[str | None] = mapped_column(String(500))
     at: Mapped[datetime]
 
     case: Mapped[Case] = relationship(back_populates="events")
@@ -287,6 +288,9 @@ class CitizenReport(Base):
     advertiser: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="received")
     ad_id: Mapped[int | None] = mapped_column(ForeignKey("ads.id"))
+    url: Mapped[str | None] = mapped_column(Text)
+    photo_sha256: Mapped[str | None] = mapped_column(String(64))
+    ip_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     reported_at: Mapped[datetime]
 
     def __repr__(self) -> str:
@@ -330,3 +334,55 @@ class Report(Base):
 
     def __repr__(self) -> str:
         return f"Report(kind={self.kind!r}, period={self.period!r})"
+
+
+class User(Base):
+    """A regulator's account: 监测员 (monitor), 执法人员 (enforcer) or 管理员 (admin)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"User(username={self.username!r}, role={self.role!r})"
+
+
+class AuditEntry(Base):
+    """Who did what, when, from where: every decision and change in the review app."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    subject: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"AuditEntry(actor={self.actor!r}, action={self.action!r}, subject={self.subject!r})"
+
+
+class Assignment(Base):
+    """An ad assigned to a reviewer: the 双随机 random sample of unflagged ads."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("ad_id", "assigned_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id"))
+    reviewer: Mapped[str] = mapped_column(String(50), index=True)
+    assigned_on: Mapped[date]
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __repr__(self) -> str:
+        return f"Assignment(ad_id={self.ad_id!r}, reviewer={self.reviewer!r})"
