@@ -12,7 +12,7 @@ from warehouse.schema import Ad, Capture, Score, Sighting
 
 DAY = date(2026, 11, 24)
 PASSWORDS = {"monitor": "monitor-pass-2026", "enforcer": "enforcer-pass-2026", "admin": "admin-pass-2026"}
-XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>根治牛皮癣'
+XSS = "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\">根治牛皮癣"
 
 
 @pytest.fixture
