@@ -167,7 +167,9 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one place that lists every pa
             if ad.cluster_key else []
         cases = session.scalars(select(Case).where(Case.ad_id == ad_id)).all()
         hits = score.hits if score else []
+        first_capture = next((capture for _s, capture in sightings if capture is not None), None)
         return page(request, "ad.html", user, ad=ad, score=score, segments=highlight(ad.text, hits), hits=hits,
+                    preview=evidence_preview(first_capture),
                     sightings=sightings, reviews=reviews, copies=copies, cases=cases,
                     due=(date.today() + timedelta(days=7)).isoformat())
 
@@ -258,6 +260,23 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one place that lists every pa
     @app.get("/healthz")
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+
+PREVIEW_BYTES = 300_000
+
+
+def evidence_preview(capture: Capture | None) -> str | None:
+    """The captured page for a sandboxed ``srcdoc`` frame: inline (no request, no cookie), and
+    under this page's CSP plus ``sandbox`` — scripts, forms and navigation all off."""
+    if capture is None:
+        return None
+    path = (settings.data_dir() / capture.path).resolve()
+    if settings.data_dir().resolve() not in path.parents or not path.exists():
+        return None
+    from crawlers.middlewares import detect_encoding
+
+    body = path.read_bytes()[:PREVIEW_BYTES]
+    return body.decode(detect_encoding(body)[0], errors="replace")
 
 
 def highlight(text: str, hits: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any] | None]]:

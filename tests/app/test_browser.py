@@ -75,6 +75,9 @@ def test_review_confirm_dispatch_feedback_close(server, browser, app_data):
     page.click(f"a[href='/ads/{app_data['xss_ad']}']")
     assert page.locator("mark").first.inner_text() == "根治"
     assert page.evaluate("window.__xss === undefined")  # the captured <script> never ran
+    frame = page.frame_locator("#frame-1")
+    assert "根治牛皮癣" in frame.locator("body").inner_text()
+    assert page.get_attribute("#frame-1", "sandbox") == ""  # no allow-scripts, no same-origin
     page.click("#submit-decision")
     page.wait_for_selector("text=已记录审核结论")
     page.screenshot(path=ARTIFACTS / "03-confirmed.png", full_page=True)
