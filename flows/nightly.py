@@ -18,6 +18,7 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy import select
 
 from admon import settings
 from admon.jsonl import BadLine, read_records
@@ -29,10 +30,14 @@ from warehouse import alerts as alert_rules
 from warehouse import indicators
 from warehouse.db import connect, session_maker
 from warehouse.load import archive_evidence, known_clusters, load_night
+from warehouse.review import draw_sample
+from warehouse.schema import User
 
 DEMO_TARGETS = settings.PACKAGE_ROOT / "demo" / "targets.yaml"
 # Copies seen within this many days join an existing near-duplicate cluster.
 CLUSTER_WINDOW_DAYS = 90
+# Share of each night's unflagged ads sampled for human review (双随机), to measure misses.
+SAMPLE_SHARE = 0.05
 
 
 def default_targets() -> Path:
@@ -110,6 +115,14 @@ def raise_alerts(run_date: str) -> dict[str, int]:
     return counts
 
 
+@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def assign_sample(run_date: str) -> int:
+    """双随机: hand a random share of tonight's unflagged ads to randomly drawn monitors."""
+    with session_maker(connect())() as session, session.begin():
+        reviewers = list(session.scalars(select(User.username).where(User.role == "monitor", User.active.is_(True))))
+        return len(draw_sample(session, date.fromisoformat(run_date), reviewers=reviewers, share=SAMPLE_SHARE))
+
+
 @flow(name="admon-nightly", log_prints=True)
 def nightly_flow(run_date: str, targets: str | None = None, items: str | None = None) -> dict[str, Any]:
     """Monitor one date end to end and return a summary."""
@@ -131,6 +144,7 @@ def nightly_flow(run_date: str, targets: str | None = None, items: str | None = 
                   [{"name": t.name, "kind": t.kind, "config": _jsonable(t.config)} for t in target_list])
     daily = compute_indicators(run_date)
     alert_counts = raise_alerts(run_date)
+    sampled = assign_sample(run_date)
     flagged = [v for v in verdicts.values() if v["violation"]]
     by_article = Counter(a for v in flagged for a in v["articles"])
     return {
@@ -138,7 +152,7 @@ def nightly_flow(run_date: str, targets: str | None = None, items: str | None = 
         "items": len(raw), "bad_lines": bad_lines, "dropped_empty": dropped, "sightings": counts["sightings"],
         "ads": len(representatives), "suspected_ads": len(flagged),
         "suspected_by_article": dict(sorted(by_article.items(), key=lambda kv: -kv[1])),
-        "indicators": daily, "alerts": alert_counts,
+        "indicators": daily, "alerts": alert_counts, "sampled_for_review": sampled,
         "crawl": [{k: r[k] for k in ("name", "kind", "status", "pages", "items", "errors")} for r in crawl_reports],
     }
 
