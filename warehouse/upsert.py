@@ -1,4 +1,4 @@
-"""Bulk, idempotent writes: multi-row ``INSERT … ON CONFLICT`` on SQLite and PostgreSQL."""
+"""Bulk, idempotent writes: batched ``INSERT … ON CONFLICT`` on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ from typing import Any
 from sqlalchemy import case, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
-
-# SQLite's default limit is 32,766 bound parameters per statement; stay well below it.
-MAX_PARAMS = 30_000
 
 
 def upsert(
@@ -37,18 +34,21 @@ def upsert(
     if insert is None:
         raise NotImplementedError(f"upsert is not implemented for the {dialect!r} dialect")
     table = model.__table__
-    for chunk in _chunks(rows, max(1, MAX_PARAMS // max(1, len(rows[0])))):
-        stmt = insert(table).values(list(chunk))
-        changes = {col: stmt.excluded[col] for col in update or ()}
-        for col in keep_min:
-            changes[col] = case((stmt.excluded[col] < table.c[col], stmt.excluded[col]), else_=table.c[col])
-        for col in keep_max:
-            changes[col] = case((stmt.excluded[col] > table.c[col], stmt.excluded[col]), else_=table.c[col])
-        if changes:
-            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-        session.execute(stmt)
+    # One statement, executed for many parameter sets: the driver batches them (SQLite's C
+    # executemany, psycopg's pipeline), far cheaper than compiling giant VALUES lists.
+    stmt = insert(table)
+    changes = {col: stmt.excluded[col] for col in update or ()}
+    for col in keep_min:
+        changes[col] = case((stmt.excluded[col] < table.c[col], stmt.excluded[col]), else_=table.c[col])
+    for col in keep_max:
+        changes[col] = case((stmt.excluded[col] > table.c[col], stmt.excluded[col]), else_=table.c[col])
+    if changes:
+        stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+    columns = list(rows[0])
+    for chunk in _chunks(rows, 5_000):
+        session.execute(stmt, [{c: row.get(c) for c in columns} for row in chunk])
     return len(rows)
 
 
