@@ -19,6 +19,7 @@ class Prediction:
     p_public: float = 0.0
     articles: dict[str, float] = field(default_factory=dict)
     top_features: list[str] = field(default_factory=list)
+    ranked_categories: list[str] = field(default_factory=list)  # most likely first
 
 
 class Classifier:
@@ -58,8 +59,9 @@ class Classifier:
             best = int(np.argmax(category_p[row]))
             articles = ({label: round(float(article_p[row][i]), 4) for i, label in enumerate(art.article_labels)}
                         if article_p is not None else {})
+            ranked = [str(classes[i]) for i in np.argsort(-category_p[row])]
             out.append(Prediction(round(float(p), 4), str(classes[best]), round(float(category_p[row][best]), 4),
-                                  round(float(p_public[row]), 4), articles, top))
+                                  round(float(p_public[row]), 4), articles, top, ranked))
         return out
 
 

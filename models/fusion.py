@@ -86,6 +86,7 @@ def score_records(
     predictions = classifier.predict(texts)
     categories = [decide_category(r, t, p, matcher=matcher, thresholds=thresholds)
                   for r, t, p in zip(records, texts, predictions, strict=True)]
+    categories = [_consistent(c, p, r, thresholds) for c, p, r in zip(categories, predictions, records, strict=True)]
     matched = matcher.match_many(texts, categories)
     return [
         fuse(record, text, prediction, hits, category=category, thresholds=thresholds, ruleset=matcher.version,
@@ -118,7 +119,7 @@ def fuse(
     if violation and not any(SEVERITIES[h.severity] >= thresholds.rule_weight_flag for h in hits):
         # A flag the rules alone would not raise: show what the model saw.
         model["top_features"] = prediction.top_features
-    public = category == "公益" or prediction.p_public >= thresholds.public_threshold
+    public = category == "公益"
     return {
         "id": record["id"],
         "violation": violation,
@@ -145,6 +146,17 @@ def decide_category(
     if guess and weight >= thresholds.category_rule_weight:
         return guess
     return prediction.category
+
+
+def _consistent(category: str, prediction: Prediction, record: dict[str, Any], thresholds: Thresholds) -> str:
+    """Sector 公益 exactly when the public-service model says so (unless the sector was given)."""
+    if record.get("category") in CATEGORIES:
+        return category
+    if prediction.p_public >= thresholds.public_threshold:
+        return "公益"
+    if category == "公益":
+        return next((c for c in prediction.ranked_categories if c != "公益"), "日用消费品")
+    return category
 
 
 def _full_text(record: dict[str, Any]) -> str:

@@ -89,8 +89,10 @@ def train(*, corpus: Path = CORPUS, seed: int = SEED, extra: list[dict[str, Any]
     category_name, category_scores = _select(CATEGORY_CANDIDATES, matrix, category_y, folds, seed, binary=False)
     category = CATEGORY_CANDIDATES[category_name](seed).fit(matrix, category_y)
 
-    public = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed)
-    public.fit(matrix, np.array([r["category"] == "公益" for r in records]))
+    public_y = np.array([r["category"] == "公益" for r in records])
+    public = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed).fit(matrix, public_y)
+    oof_public = cross_val_predict(LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed),
+                                   matrix, public_y, cv=folds, method="predict_proba")[:, 1]
 
     counts: dict[str, int] = {}
     for record in records:
@@ -131,7 +133,7 @@ def train(*, corpus: Path = CORPUS, seed: int = SEED, extra: list[dict[str, Any]
         category=category, public=public, articles=articles, article_labels=labels, meta=meta,
     )
     if choose_thresholds is not None:
-        out_of_fold = {"violation": oof, "articles": oof_articles, "article_labels": labels}
+        out_of_fold = {"violation": oof, "articles": oof_articles, "article_labels": labels, "public": oof_public}
         meta["thresholds"] = choose_thresholds(records, out_of_fold)
     return artifact
 

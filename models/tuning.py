@@ -24,6 +24,7 @@ GRID = {
     "rule_veto": [0.0, 0.02, 0.05, 0.1, 0.15, 0.2],
 }
 ARTICLE_GRID = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+PUBLIC_GRID = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 
 
 def choose_thresholds(records: list[dict[str, Any]], oof: dict[str, Any]) -> dict[str, float]:
@@ -55,8 +56,12 @@ def choose_thresholds(records: list[dict[str, Any]], oof: dict[str, Any]) -> dic
         score = _micro_f1([r.get("articles", []) for r in records], found)
         if score > best_article[0] + 1e-9:
             best_article = (score, threshold)
-    return {**best[1], "article_threshold": best_article[1], "oof_violation_f1": round(best[0], 4),
-            "oof_article_micro_f1": round(best_article[0], 4)}
+    public_truth = np.array([r["category"] == "公益" for r in records])
+    public_scores = {t: _f1(public_truth, np.asarray(oof["public"]) >= t) for t in PUBLIC_GRID}
+    public_threshold = max(PUBLIC_GRID, key=lambda t: (round(public_scores[t], 6), -abs(t - 0.5)))
+    return {**best[1], "article_threshold": best_article[1], "public_threshold": public_threshold,
+            "oof_violation_f1": round(best[0], 4), "oof_article_micro_f1": round(best_article[0], 4),
+            "oof_public_f1": round(public_scores[public_threshold], 4)}
 
 
 def _f1(truth: np.ndarray, flagged: np.ndarray) -> float:
