@@ -78,12 +78,18 @@ def score(in_path: Path, out_path: Path, ruleset: Path | None) -> None:
 @main.command()
 @click.option("--targets", "targets_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-def crawl(targets_path: Path, out_dir: Path) -> None:
+@click.option("--redis", "redis_url", help="Share the request queue and duplicate filter in Redis (scrapy-redis).")
+@click.option("--run-id", help="With --redis: the crawl's name, the same on every worker (default: today).")
+def crawl(targets_path: Path, out_dir: Path, redis_url: str | None, run_id: str | None) -> None:
     """Crawl and import the targets into OUT/items.jsonl with evidence and a report.
+
+    With --redis, run the same command on several hosts: they split the crawl. File imports
+    run only without --redis.
 
     \b
     Example:
         admon crawl --targets demo/targets.yaml --out data/crawl/2026-11-24
+        admon crawl --targets targets.yaml --out /srv/crawl --redis redis://10.0.0.7:6379/0 --run-id 2026-11-24
     """
     from crawlers.run import crawl as run_crawl
     from crawlers.targets import TargetError, load_targets
@@ -92,7 +98,8 @@ def crawl(targets_path: Path, out_dir: Path) -> None:
         targets = load_targets(targets_path)
     except TargetError as exc:
         raise click.ClickException(str(exc)) from None
-    reports = run_crawl(targets, out_dir)
+    run_id = run_id or datetime.now(settings.TIMEZONE).date().isoformat()
+    reports = run_crawl(targets, out_dir, redis_url=redis_url, run_id=run_id)
     for report in reports:
         errors = ", ".join(f"{k}={v}" for k, v in sorted(report.errors.items())) or "none"
         click.echo(f"{report.status:8} {report.name} ({report.kind}): {report.pages} pages, "
@@ -116,7 +123,11 @@ def run() -> None:
               help="targets.yaml (default: ADMON_TARGETS or the bundled demo targets).")
 @click.option("--items", "items_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Skip crawling and load this items.jsonl instead.")
-def nightly(day: str | None, targets_path: Path | None, items_path: Path | None) -> None:
+@click.option("--runner", type=click.Choice(["default", "dask"]), default="default", show_default=True,
+              help="dask: score in parallel batches on a Dask cluster (a local one unless --dask-address).")
+@click.option("--dask-address", help="Scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
+def nightly(day: str | None, targets_path: Path | None, items_path: Path | None, runner: str,
+            dask_address: str | None) -> None:
     """The nightly flow: crawl → clean → dedupe → score → load → indicators → alerts.
 
     Re-running a date is idempotent.
@@ -125,9 +136,9 @@ def nightly(day: str | None, targets_path: Path | None, items_path: Path | None)
     Example:
         admon run nightly --date 2026-11-24 --targets demo/targets.yaml
     """
-    from flows.nightly import default_targets, nightly_flow
+    from flows.nightly import default_targets, with_runner
 
-    summary = nightly_flow(run_date=_date(day).isoformat(),
+    summary = with_runner(runner, dask_address)(run_date=_date(day).isoformat(),
                            targets=str(targets_path or default_targets()),
                            items=str(items_path) if items_path else None)
     click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

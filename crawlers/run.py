@@ -39,14 +39,20 @@ class TargetReport:
     downloaded_bytes: int = 0
 
 
-def crawl(targets: list[Target], out_dir: Path) -> list[TargetReport]:
-    """Crawl or import every target into ``out_dir``; return one report per target."""
+def crawl(targets: list[Target], out_dir: Path, *, redis_url: str | None = None,
+          run_id: str | None = None) -> list[TargetReport]:
+    """Crawl or import every target into ``out_dir``; return one report per target.
+
+    With ``redis_url``, spiders share one request queue and one duplicate filter in Redis
+    (scrapy-redis), namespaced by ``run_id``: start the same command on several hosts and they
+    split the crawl. Importers run only where ``redis_url`` is not set or on the first worker.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "items.jsonl").write_text("", encoding="utf-8")
-    reports = [run_importer(t, out_dir) for t in targets if t.kind in IMPORTERS]
+    reports = [run_importer(t, out_dir) for t in targets if t.kind in IMPORTERS] if not redis_url else []
     spiders = [t for t in targets if t.kind in SPIDERS]
     if spiders:
-        reports.extend(run_spiders(spiders, out_dir))
+        reports.extend(run_spiders(spiders, out_dir, redis_url=redis_url, run_id=run_id))
     order = {t.name: i for i, t in enumerate(targets)}
     reports.sort(key=lambda r: order[r.name])
     (out_dir / "report.json").write_text(
@@ -87,9 +93,23 @@ def run_importer(target: Target, out_dir: Path) -> TargetReport:
     return result
 
 
-def run_spiders(targets: list[Target], out_dir: Path) -> list[TargetReport]:
+def run_spiders(targets: list[Target], out_dir: Path, *, redis_url: str | None = None,
+                run_id: str | None = None) -> list[TargetReport]:
     settings = Settings()
     settings.setmodule(crawler_settings, priority="project")
+    if redis_url:
+        namespace = run_id or "default"
+        settings.setdict({
+            "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "REDIS_URL": redis_url,
+            # Keys are per run, so tonight's workers share them and tomorrow starts afresh; they
+            # persist until every worker is done (one closing must not flush the others' queue).
+            "SCHEDULER_PERSIST": True,
+            "SCHEDULER_QUEUE_KEY": f"admon:{namespace}:%(spider)s:requests",
+            "SCHEDULER_DUPEFILTER_KEY": f"admon:{namespace}:%(spider)s:dupefilter",
+            "SCHEDULER_IDLE_BEFORE_CLOSE": 3,
+        }, priority="project")
     settings.set("ADMON_OUT_DIR", str(out_dir), priority="project")
     settings.set("HTTPCACHE_DIR", str(admon_settings.data_dir() / "httpcache"), priority="project")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="project")

@@ -53,3 +53,18 @@ def test_monthly_flow_writes_and_records_the_report(harness, demo_sites, warehou
     assert result["summary"]["ads_total"] > 100
     assert (tmp_path / "reports" / "monthly-2026-11.html").exists()
     assert counts(warehouse_url)["reports"] == 1
+
+
+def test_the_dask_runner_gives_the_same_verdicts_as_the_default(harness, fixtures, tmp_path, monkeypatch):
+    import flows.nightly
+    from flows.nightly import with_runner
+
+    monkeypatch.setattr(flows.nightly, "SCORE_BATCH", 2)  # several batches, so several workers score
+    results = {}
+    for runner in ("default", "dask"):
+        monkeypatch.setenv("ADMON_DATABASE_URL", f"sqlite:///{tmp_path / runner}.db")
+        results[runner] = with_runner(runner)(run_date="2026-11-24", targets=str(TARGETS),
+                                              items=str(fixtures / "items" / "night.jsonl"))
+        results[runner]["tables"] = counts(f"sqlite:///{tmp_path / runner}.db")
+    for key in ("items", "ads", "suspected_ads", "suspected_by_article", "indicators", "tables"):
+        assert results["dask"][key] == results["default"][key], key
