@@ -13,10 +13,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from bench import crawl, rules, warehouse
+from bench import crawl, pipeline, rules, warehouse
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SUITES = {"rules": rules.run, "warehouse": warehouse.run, "crawl": crawl.run}
+SUITES = {"rules": rules.run, "warehouse": warehouse.run, "crawl": crawl.run, "pipeline": pipeline.run}
 
 
 def machine() -> dict[str, object]:

@@ -34,7 +34,7 @@ from sklearn.svm import LinearSVC
 
 from admon import settings
 from models.corpus import CORPUS, corpus_hash, load_split, split_files
-from models.features import build_features
+from models.features import FEATURES_VERSION, build_features
 
 SEED = 20260401
 PACKAGE_ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -121,6 +121,7 @@ def train(*, corpus: Path = CORPUS, seed: int = SEED, extra: list[dict[str, Any]
         "train_size": len(records),
         "extra_records": len(extra or []),
         "seed": seed,
+        "features_version": FEATURES_VERSION,
         "selection": {"violation": {"chosen": violation_name, "cv_f1": violation_scores},
                       "category": {"chosen": category_name, "cv_accuracy": category_scores}},
         "article_labels": labels,
@@ -182,6 +183,8 @@ def load(directory: Path | None = None, *, corpus: Path = CORPUS) -> Artifact | 
         return None
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("versions", {}).get("scikit-learn") != sklearn.__version__:
+        return None
+    if meta.get("features_version") != FEATURES_VERSION:
         return None
     if meta.get("extra_records", 0) == 0 and meta.get("data_hash") != corpus_hash(split_files("train", corpus)):
         return None

@@ -67,19 +67,24 @@ def evaluate(session: Session, day: date, rules: dict[str, dict[str, Any]]) -> l
 def raise_alerts(session: Session, day: date, findings: list[Finding]) -> dict[str, int]:
     """Open new alerts and update open ones for the same rule and subject."""
     counts = {"opened": 0, "updated": 0}
+    rules = {f.rule for f in findings}
+    # All open alerts of these rules in one query: a night can raise thousands of findings.
+    open_alerts = {(a.rule, a.subject): a for a in session.scalars(
+        select(Alert).where(Alert.status == "open", Alert.rule.in_(rules)))} if rules else {}
     for finding in findings:
-        alert = session.scalar(select(Alert).where(Alert.rule == finding.rule, Alert.subject == finding.subject,
-                                                   Alert.status == "open"))
+        alert = open_alerts.get((finding.rule, finding.subject))
         if alert is None:
-            session.add(Alert(rule=finding.rule, subject_kind=finding.subject_kind, subject=finding.subject,
-                              level=finding.level, status="open", title=finding.title, evidence=finding.evidence,
-                              raised_on=day, updated_on=day))
+            alert = Alert(rule=finding.rule, subject_kind=finding.subject_kind, subject=finding.subject,
+                          level=finding.level, status="open", title=finding.title, evidence=finding.evidence,
+                          raised_on=day, updated_on=day)
+            session.add(alert)
+            open_alerts[(finding.rule, finding.subject)] = alert
             counts["opened"] += 1
         else:
             alert.level, alert.title, alert.evidence = finding.level, finding.title, finding.evidence
             alert.updated_on = max(alert.updated_on, day)
             counts["updated"] += 1
-        session.flush()
+    session.flush()
     return counts
 
 
