@@ -16,3 +16,5 @@ def read_yaml(path: Path, *, error: type[ValueError], missing: str = "file not f
         raise error(f"{path}: {missing}") from None
     except yaml.YAMLError as exc:
         raise error(f"{path}: invalid YAML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.start})") from None

@@ -74,8 +74,10 @@ def nightly(count: int, runner: str = "default") -> float:
         env = {**os.environ, "ADMON_DATA_DIR": str(Path(tmp) / "data")}
         env.pop("ADMON_DATABASE_URL", None)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "admon.cli", "run", "nightly", "--date", "2026-11-24", "--items",
-                        str(items), "--runner", runner], env=env, check=True, capture_output=True)
+        done = subprocess.run([sys.executable, "-m", "admon.cli", "run", "nightly", "--date", "2026-11-24",
+                               "--items", str(items), "--runner", runner], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"nightly run on {count} ads failed:\n{done.stderr[-3000:]}")
         return round(time.perf_counter() - started, 1)
 
 

@@ -138,7 +138,7 @@ def _load_rule_file(path: Path) -> list[Rule]:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleSyntaxError(f"{path}: expected a mapping with a 'rules' list")
     # Compose the node tree as well, only to know the line each rule starts on.
-    root = yaml.compose(path.read_text(encoding="utf-8"))
+    root = yaml.compose(path.read_bytes().decode("utf-8", errors="replace"))  # read_yaml checked the encoding
     rule_nodes = next(v for k, v in root.value if k.value == "rules").value
     return [
         _parse_rule(raw, f"{path.name}:{node.start_mark.line + 1}")
