@@ -109,6 +109,7 @@ def run_spiders(targets: list[Target], out_dir: Path, *, redis_url: str | None =
             "SCHEDULER_QUEUE_KEY": f"admon:{namespace}:%(spider)s:requests",
             "SCHEDULER_DUPEFILTER_KEY": f"admon:{namespace}:%(spider)s:dupefilter",
             "SCHEDULER_IDLE_BEFORE_CLOSE": 3,
+            "EXTENSIONS": {"crawlers.extensions.SharedQueueIdle": 500},
         }, priority="project")
     settings.set("ADMON_OUT_DIR", str(out_dir), priority="project")
     settings.set("HTTPCACHE_DIR", str(admon_settings.data_dir() / "httpcache"), priority="project")

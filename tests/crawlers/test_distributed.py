@@ -41,6 +41,8 @@ def test_two_workers_split_the_crawl_without_overlap(demo_sites, tmp_path):
     targets = yaml.safe_load(TARGETS.read_text(encoding="utf-8"))
     targets["targets"] = [t for t in targets["targets"] if t["kind"] in ("web", "ecommerce")]
     for target in targets["targets"]:
+        # Slow enough (per-domain delay) that the crawl outlasts both workers' start-up: each gets work.
+        target["download_delay"] = 0.3
         if "profile" in target:
             target["profile"] = str((TARGETS.parent / target["profile"]).resolve())
     path = tmp_path / "targets.yaml"
