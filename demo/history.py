@@ -51,6 +51,7 @@ def backfill(session: Session, run_date: date, *, days: int = DAYS, seed: int = 
                               .where(Sighting.seen_on == run_date)).all()
     counts = {"sightings": 0, "reviews": 0, "cases": 0, "citizen_reports": 0}
     first_seen: dict[int, date] = {}
+    seen_days: dict[int, list[date]] = {}
     sightings = []
     for offset in range(days, 0, -1):
         day = run_date - timedelta(days=offset)
@@ -58,6 +59,7 @@ def backfill(session: Session, run_date: date, *, days: int = DAYS, seed: int = 
             if rnd.random() < _presence(ad, offset, days):
                 sightings.append(_copy(sighting, day))
                 first_seen.setdefault(ad.id, day)
+                seen_days.setdefault(ad.id, []).append(day)
     upsert(session, Sighting, sightings, keys=["item_id", "seen_on"])
     counts["sightings"] = len(sightings)
     for ad_id, day in first_seen.items():
@@ -66,12 +68,14 @@ def backfill(session: Session, run_date: date, *, days: int = DAYS, seed: int = 
         if ad.advertiser is not None:
             ad.advertiser.first_seen = min(ad.advertiser.first_seen, day)
     ads = {ad.id: ad for _, ad in tonight}
-    for ad_id, day in sorted(first_seen.items(), key=lambda kv: (kv[1], kv[0])):
+    for ad_id, _first in sorted(first_seen.items(), key=lambda kv: (kv[1], kv[0])):
         ad = ads[ad_id]
         if not ad.violation or rnd.random() > 0.6:
             continue
         counts["reviews"] += 1
-        decided = _at(day + timedelta(days=rnd.choice((0, 1, 1, 2))), rnd)
+        # Reviewed on one of the days it was seen: review work spreads over the months.
+        reviewed_on = rnd.choice(seen_days[ad_id])
+        decided = _at(min(reviewed_on + timedelta(days=rnd.choice((0, 1, 1, 2))), run_date - timedelta(days=1)), rnd)
         confirmed = rnd.random() < 0.85
         session.add(Review(ad_id=ad_id, reviewer=rnd.choice(REVIEWERS), decided_at=decided,
                            decision="confirmed" if confirmed else "dismissed", articles=list(ad.articles),
