@@ -16,7 +16,7 @@ from typing import Any
 from admon.datafile import read_yaml
 from models.classifier import Classifier, Prediction
 from rules.engine import Hit, Matcher
-from rules.loader import CATEGORIES, SEVERITIES
+from rules.loader import CATEGORIES, SEVERITIES, article_order
 from rules.normalize import normalize
 
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.yaml"
@@ -74,7 +74,7 @@ def decide(hits: list[Hit], prediction: Prediction, thresholds: Thresholds) -> t
     articles |= {a for a, q in prediction.articles.items() if q >= thresholds.article_threshold}
     if not articles and prediction.articles:
         articles.add(max(prediction.articles, key=lambda a: prediction.articles[a]))
-    return True, sorted(articles, key=_article_order)
+    return True, sorted(articles, key=article_order)
 
 
 def score_records(
@@ -183,8 +183,3 @@ def _context_hits(record: dict[str, Any], category: str) -> list[Hit]:
         note = "互联网广告未显著标明“广告”，不能使消费者辨明其为广告"
         return [Hit("identify.unlabelled", "14", severity, 0, 0, "", source="context", note=note)]
     return []
-
-
-def _article_order(code: str) -> tuple[int, str]:
-    number, _, suffix = code.partition("-")
-    return int(number), suffix

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rules.engine import Matcher
-from rules.loader import SEVERITIES
+from rules.loader import SEVERITIES, article_order
 
 FLAG_WEIGHT = 0.6
 EVAL_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "rules"
@@ -70,7 +70,8 @@ def metrics(records: list[dict[str, Any]], verdicts: list[dict[str, Any]]) -> di
         "evasions": len(evasions),
         "evasion_recall": _round(sum(v["violation"] for v in evasions) / len(evasions)) if evasions else None,
         "article_micro": _prf(total["tp"], total["fp"], total["fn"]),
-        "per_article": {a: _prf(c["tp"], c["fp"], c["fn"]) for a, c in sorted(per_article.items(), key=_order)},
+        "per_article": {a: _prf(per_article[a]["tp"], per_article[a]["fp"], per_article[a]["fn"])
+                        for a in sorted(per_article, key=article_order)},
     }
 
 
@@ -88,8 +89,3 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 def _round(value: float) -> float:
     return round(value, 4)
-
-
-def _order(item: tuple[str, Any]) -> tuple[int, str]:
-    number, _, suffix = item[0].partition("-")
-    return int(number), suffix

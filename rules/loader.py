@@ -41,6 +41,12 @@ RULE_KEYS = {
 }
 
 
+def article_order(code: str) -> tuple[int, str]:
+    """Sort key for article codes in the law's order: 9-abs before 16 before 28."""
+    number, _, suffix = code.partition("-")
+    return int(number), suffix
+
+
 class RuleSyntaxError(ValueError):
     """A rule file is malformed; the message says where and why."""
 
