@@ -32,7 +32,9 @@ def machine() -> dict[str, object]:
 
 
 def main(names: list[str]) -> None:
-    results: dict[str, object] = {}
+    # A partial run (`python -m bench rules`) updates its figures in latest.json, keeping the rest.
+    latest = RESULTS / "latest.json"
+    results: dict[str, object] = json.loads(latest.read_text(encoding="utf-8")) if names and latest.exists() else {}
     for name in names or list(SUITES):
         print(f"running {name} …", file=sys.stderr, flush=True)
         results.update(SUITES[name]())

@@ -132,11 +132,24 @@ class Matcher:
                 local = begin - starts[ad]
                 for index in rule_indexes:
                     found[ad].append((index, local, local + length))
+        # A regex scans only the ads of the sectors its rule is in force for: most regexes are
+        # sector rules (收益率 for finance, N分钟车程 for real estate), and the scans dominate.
+        groups: dict[str | None, list[int]] = {}
+        for ad, category in enumerate(categories):
+            groups.setdefault(category, []).append(ad)
+        batches: dict[frozenset[str | None], tuple[str, list[int], list[int]]] = {}
         for index, rule in self._regex_rules:
+            key = frozenset(c for c in groups if rule.applies_to(c))
+            if not key:
+                continue
+            if key not in batches:
+                batches[key] = _sub_batch(norms, sorted(a for c in key for a in groups[c]))
+            text, members, offsets = batches[key]
             for pattern in rule.regex:
-                for m in pattern.finditer(joined):
-                    ad = bisect_right(starts, m.start()) - 1
-                    local_start, local_end = m.start() - starts[ad], m.end() - starts[ad]
+                for m in pattern.finditer(text):
+                    slot = bisect_right(offsets, m.start()) - 1
+                    ad = members[slot]
+                    local_start, local_end = m.start() - offsets[slot], m.end() - offsets[slot]
                     if local_end > local_start and local_end <= len(norms[ad].text):
                         found[ad].append((index, local_start, local_end))
         return [self._context(*args) for args in zip(texts, norms, found, categories, reported, strict=True)]
@@ -189,6 +202,15 @@ class Matcher:
                 continue
             hits.append(Hit(rule.id, rule.article, rule.severity, 0, 0, "", note=rule.description))
         return hits
+
+
+def _sub_batch(norms: list[Normalized], members: list[int]) -> tuple[str, list[int], list[int]]:
+    """The normalised texts of ``members`` joined, with each one's start offset."""
+    offsets, position = [], 0
+    for ad in members:
+        offsets.append(position)
+        position += len(norms[ad].text) + 1
+    return BATCH_SEPARATOR.join(norms[ad].text for ad in members), members, offsets
 
 
 def spellings(pattern: str, homophones: dict[str, tuple[str, ...]]) -> list[str]:

@@ -92,3 +92,13 @@ def test_terms_quoted_in_warnings_and_penalty_notices_are_not_claims(text):
 
 def test_the_same_terms_unquoted_in_an_ad_are_hits():
     assert "fin.guarantee" in rules_hit("鑫鼎理财，稳赚不赔，年底分红", "金融投资")
+
+
+def test_a_batch_gives_the_same_hits_as_one_text_at_a_time():
+    texts = ["核心地段，距市中心仅10分钟车程，升值潜力巨大", "齐都理财 年化收益15% 稳赚不赔",
+             "距地铁站10分钟，本店最新款", "治愈率98%，根治牛皮癣", "全城最 佳口碑"]
+    categories = ["房地产", "金融投资", "日用消费品", "医疗服务", None]
+    batch = default_matcher().match_many(texts, categories)
+    assert batch == [default_matcher().match(t, category=c) for t, c in zip(texts, categories, strict=True)]
+    assert any(h.rule == "estate.promise" or h.article == "26" for h in batch[0])
+    assert not any(h.article == "26" for h in batch[2])  # the real-estate regex is not run on other sectors
