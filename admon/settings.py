@@ -11,11 +11,17 @@ tests agree without passing paths around:
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def aware(moment: datetime) -> datetime:
+    """``moment`` with a zone: SQLite hands back naive datetimes, stored in Asia/Shanghai."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=TIMEZONE)
 
 
 def data_dir() -> Path:

@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admon.settings import TIMEZONE
+from admon.settings import TIMEZONE, aware
 from warehouse.review import audit
 from warehouse.schema import User
 
@@ -51,7 +51,7 @@ def authenticate(session: Session, username: str, password: str, *, ip: str | No
         audit(session, username or "?", "login.failed", ip=ip, reason="unknown user")
         raise AuthError("用户名或密码错误")
     locked = user.locked_until
-    if locked is not None and _aware(locked) > now:
+    if locked is not None and aware(locked) > now:
         audit(session, username, "login.locked", ip=ip)
         raise AuthError("连续登录失败次数过多，账户已临时锁定，请 15 分钟后再试")
     if not _verify(user.password_hash, password):
@@ -74,7 +74,3 @@ def _verify(hashed: str, password: str) -> bool:
         return _hasher.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=TIMEZONE)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from admon.settings import TIMEZONE
 from app import citizen
+from app.database import db
 from app.security import check_csrf, client_ip
 from crawlers.clean import clean_text
 from crawlers.ocr import read_text
@@ -19,11 +20,6 @@ from warehouse.schema import CitizenReport
 
 router = APIRouter()
 STATUS = {"received": "已受理", "queued": "已转入审核", "reviewed": "已审核", "closed": "已办结"}
-
-
-def _db(request: Request):  # noqa: ANN202 - generator dependency
-    with request.app.state.sessions() as session:
-        yield session
 
 
 def _page(request: Request, name: str, **context: object) -> HTMLResponse:
@@ -38,7 +34,7 @@ def report_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/report")
-async def submit(request: Request, session: Annotated[Session, Depends(_db)], csrf_token: Annotated[str, Form()],
+async def submit(request: Request, session: Annotated[Session, Depends(db)], csrf_token: Annotated[str, Form()],
                  photo: UploadFile | None = None, description: Annotated[str, Form()] = "",
                  location: Annotated[str, Form()] = "", district: Annotated[str, Form()] = "",
                  advertiser: Annotated[str, Form()] = "", url: Annotated[str, Form()] = "") -> Response:
@@ -65,7 +61,7 @@ async def submit(request: Request, session: Annotated[Session, Depends(_db)], cs
 
 
 @router.get("/report/status", response_class=HTMLResponse)
-def status(request: Request, session: Annotated[Session, Depends(_db)], code: str = "") -> HTMLResponse:
+def status(request: Request, session: Annotated[Session, Depends(db)], code: str = "") -> HTMLResponse:
     report = session.scalar(select(CitizenReport).where(CitizenReport.tracking_code == code.strip().upper())) \
         if code else None
     if code and report is None:

@@ -6,7 +6,6 @@ Policy forbids them, so captured evidence can never run in a reviewer's browser.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,12 +14,13 @@ from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from starlette.middleware.sessions import SessionMiddleware
 
 from admon import settings
 from app import auth, exports
 from app.citizen_routes import router as citizen_router
+from app.database import db
 from app.security import EVIDENCE_CSP, HEADERS, check_csrf, client_ip, csrf_token, secret_key
 from rules.loader import ARTICLES, CATEGORIES
 from warehouse import review
@@ -69,12 +69,6 @@ def settings_https() -> bool:
     import os
 
     return os.environ.get("ADMON_HTTPS", "") == "1"
-
-
-def db(request: Request) -> Iterator[Session]:
-    factory: sessionmaker[Session] = request.app.state.sessions
-    with factory() as session:
-        yield session
 
 
 DB = Annotated[Session, Depends(db)]

@@ -36,7 +36,7 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from admon.settings import TIMEZONE
+from admon.settings import TIMEZONE, aware
 from warehouse.schema import Ad, Case, CitizenReport, IndicatorValue, Review, Sighting
 
 KEYS = (
@@ -214,7 +214,7 @@ def case_handling(session: Session, period: Period, timely_days: int) -> tuple[i
         select(Case.opened_at, Case.closed_at).where(Case.closed_at.is_not(None), Case.closed_at >= start,
                                                     Case.closed_at < end)
     ).all()
-    durations = [(_aware(closed) - _aware(opened)).total_seconds() / 86400 for opened, closed in cases]
+    durations = [(aware(closed) - aware(opened)).total_seconds() / 86400 for opened, closed in cases]
     return sum(d <= timely_days for d in durations), len(durations), sum(durations)
 
 
@@ -222,11 +222,6 @@ def period_bounds(period: Period) -> tuple[datetime, datetime]:
     start = datetime.combine(period.start, datetime.min.time(), TIMEZONE)
     end = datetime.combine(period.end + timedelta(days=1), datetime.min.time(), TIMEZONE)
     return start, end
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes; they were stored in Asia/Shanghai.
-    return moment if moment.tzinfo else moment.replace(tzinfo=TIMEZONE)
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

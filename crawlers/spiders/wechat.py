@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
 from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from admon.settings import TIMEZONE
 from crawlers.adfinder import element_text, load_knowledge
 from crawlers.spiders.base import TargetSpider
 
@@ -60,11 +58,7 @@ class WeChatSpider(TargetSpider):
         labels = load_knowledge().labels
         labelled = any((t or "").strip() in labels for t in content.css("*::text").getall()[:5] + [title or ""])
         yield self.item(response, text=text, title=title, merchant=account, platform="wechat",
-                        labelled_as_ad=labelled, fetched_at=_fetched_at())
+                        labelled_as_ad=labelled)
         published = PUBLISH_TIME.search(response.text)
         if published:
             self.crawler.stats.max_value("admon/latest_article_ct", int(published.group(1)))
-
-
-def _fetched_at() -> str:
-    return datetime.now(TIMEZONE).isoformat(timespec="seconds")
