@@ -80,13 +80,13 @@ def train(*, corpus: Path = CORPUS, seed: int = SEED, extra: list[dict[str, Any]
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
 
     violation_y = np.array([r["violation"] for r in records])
-    violation_name, violation_scores = _select(VIOLATION_CANDIDATES, matrix, violation_y, folds, seed, binary=True)
+    violation_name, violation_scores, violation_oof = _select(VIOLATION_CANDIDATES, matrix, violation_y, folds,
+                                                              seed, binary=True)
     violation = VIOLATION_CANDIDATES[violation_name](seed).fit(matrix, violation_y)
-    oof = cross_val_predict(VIOLATION_CANDIDATES[violation_name](seed), matrix, violation_y, cv=folds,
-                            method="predict_proba")[:, 1]
+    oof = violation_oof[:, 1]  # classes sort False, True
 
     category_y = np.array([r["category"] for r in records])
-    category_name, category_scores = _select(CATEGORY_CANDIDATES, matrix, category_y, folds, seed, binary=False)
+    category_name, category_scores, _ = _select(CATEGORY_CANDIDATES, matrix, category_y, folds, seed, binary=False)
     category = CATEGORY_CANDIDATES[category_name](seed).fit(matrix, category_y)
 
     public_y = np.array([r["category"] == "公益" for r in records])
@@ -140,13 +140,18 @@ def train(*, corpus: Path = CORPUS, seed: int = SEED, extra: list[dict[str, Any]
 
 
 def _select(candidates: dict[str, Candidate], matrix: csr_matrix, y: np.ndarray, folds: StratifiedKFold,
-            seed: int, *, binary: bool) -> tuple[str, dict[str, float]]:
-    """The candidate with the best cross-validated F1 (binary) or accuracy (multi-class)."""
-    scores = {}
+            seed: int, *, binary: bool) -> tuple[str, dict[str, float], np.ndarray]:
+    """The candidate with the best cross-validated F1 (binary) or accuracy (multi-class), its
+    scores, and the winner's out-of-fold probabilities (kept for threshold tuning)."""
+    scores, probabilities = {}, {}
+    classes = np.unique(y)
     for name, make in candidates.items():
-        predicted = cross_val_predict(make(seed), matrix, y, cv=folds)
+        probabilities[name] = cross_val_predict(make(seed), matrix, y, cv=folds, method="predict_proba")
+        # Both candidates predict the class of highest probability, so this equals predict().
+        predicted = classes[np.argmax(probabilities[name], axis=1)]
         scores[name] = round(float(f1_score(y, predicted) if binary else accuracy_score(y, predicted)), 4)
-    return max(scores, key=lambda n: (scores[n], n == "logreg")), scores
+    chosen = max(scores, key=lambda n: (scores[n], n == "logreg"))
+    return chosen, scores, probabilities[chosen]
 
 
 def artifact_dir(root: Path | None = None) -> Path:
