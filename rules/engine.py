@@ -18,25 +18,28 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
+import ahocorasick_rs
+from pypinyin import Style, pinyin
 
 from rules.loader import DEFAULT_RULESET, Rule, RuleSet, load_ruleset
-from rules.normalize import BATCH_SEPARATOR, Normalized, normalize, normalize_many, normalize_pattern
+from rules.normalize import Normalized, normalize, normalize_batch, normalize_pattern
+from rules.triggers import trigger_literals
 
 # How far around a hit an exception pattern is looked for, in normalised characters.
 EXCEPTION_WINDOW = 16
-# How far before a hit a negation may stand ("本产品不能用于治疗" → 5 characters).
-NEGATION_WINDOW = 6
-SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+# How far before a hit a negation may stand, within its clause ("本产品不能用于治疗" → 5
+# characters; "本品不能代替药物治疗疾病" → 6).
+NEGATION_WINDOW = 8
+CLAUSE_END = re.compile(r"[。！？!?；;,，\n]")
 QUOTED = re.compile(r"“[^”]{1,60}”|「[^」]{1,60}」|『[^』]{1,60}』|‘[^’]{1,60}’|\"[^\"]{1,60}\"")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One piece of evidence: a rule, its article and the span of the original text."""
 
     rule: str
@@ -49,7 +52,7 @@ class Hit:
     note: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        data = asdict(self)
+        data: dict[str, object] = self._asdict()
         if not self.note:
             del data["note"]
         return data
@@ -60,22 +63,41 @@ class Matcher:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
-        self._automaton = ahocorasick.Automaton()
-        entries: dict[str, list[int]] = {}
-        for index, rule in enumerate(ruleset.rules):
-            for pattern in rule.patterns:
-                for variant in spellings(normalize_pattern(pattern), ruleset.homophones):
-                    entries.setdefault(variant, []).append(index)
-        # Report markers ride in the same automaton: one pass tells which ads are reports.
-        for marker in ruleset.report_markers:
-            entries.setdefault(marker, [])
+        rules = ruleset.rules
+        literal_rules: dict[str, list[int]] = {}
+        patterns = [[normalize_pattern(p) for p in rule.patterns] for rule in rules]
+        evasive = evasive_spellings({c for group in patterns for p in group for c in p}, ruleset.homophones)
+        for index, group in enumerate(patterns):
+            for pattern in group:
+                for variant in spellings(pattern, evasive):
+                    literal_rules.setdefault(variant, []).append(index)
+        # A regex runs only on the ads where one of its trigger literals occurs; a regex with
+        # no usable trigger runs on every ad of the sectors it is in force for.
+        regex_triggers: dict[str, list[int]] = {}
+        self._untriggered: list[int] = []
+        for index, rule in enumerate(rules):
+            if not rule.regex:
+                continue
+            triggers: set[str] = set()
+            for pattern in rule.regex:
+                found = trigger_literals(pattern)
+                if found is None:
+                    triggers = set()
+                    break
+                triggers |= found
+            if not triggers:
+                self._untriggered.append(index)
+            for trigger in triggers:
+                regex_triggers.setdefault(trigger, []).append(index)
+        # Literals, triggers and report markers ride in one automaton: one pass over a batch.
         markers = set(ruleset.report_markers)
-        for key, rule_indexes in entries.items():
-            self._automaton.add_word(key, (len(key), tuple(dict.fromkeys(rule_indexes)), key in markers))
-        if entries:
-            self._automaton.make_automaton()
-        self._regex_rules = [(i, r) for i, r in enumerate(ruleset.rules) if r.regex]
-        self._required = [r for r in ruleset.rules if r.kind == "required"]
+        keys = list(dict.fromkeys([*literal_rules, *regex_triggers, *ruleset.report_markers]))
+        self._keys = [(tuple(dict.fromkeys(literal_rules.get(k, ()))), tuple(regex_triggers.get(k, ())), k in markers)
+                      for k in keys]
+        self._automaton = ahocorasick_rs.AhoCorasick(keys) if keys else None
+        self._automaton_size = len(keys)
+        self._in_force_cache: dict[str | None, tuple[frozenset[int], tuple[Rule, ...]]] = {}
+        self._negation = re.compile("|".join(map(re.escape, ruleset.negations))) if ruleset.negations else None
         self._categories = ahocorasick.Automaton()
         for category, keywords in ruleset.category_keywords.items():
             for keyword, weight in keywords.items():
@@ -90,8 +112,8 @@ class Matcher:
 
     @property
     def automaton_size(self) -> int:
-        """Keys in the automaton: literals, their evasive spellings and report markers."""
-        return len(self._automaton)
+        """Keys in the automaton: literals, their evasive spellings, regex triggers and report markers."""
+        return self._automaton_size
 
     def guess_category(self, text: str | Normalized) -> tuple[str | None, float]:
         """Rule-based sector guess: the category whose keywords weigh most, and that weight."""
@@ -114,66 +136,87 @@ class Matcher:
     def match_many(self, texts: list[str], categories: list[str | None] | None = None) -> list[list[Hit]]:
         """Hits for each of ``texts`` (with its category), in one automaton pass over the batch."""
         categories = categories if categories is not None else [None] * len(texts)
-        norms = normalize_many(texts)
-        joined = BATCH_SEPARATOR.join(n.text for n in norms)
-        starts: list[int] = []
-        position = 0
-        for norm in norms:
-            starts.append(position)
-            position += len(norm.text) + 1
-        found: list[list[tuple[int, int, int]]] = [[] for _ in texts]  # (rule, start, end) per ad
-        reported = [False] * len(texts)
-        if len(self._automaton):
-            for end, (length, rule_indexes, marker) in self._automaton.iter(joined):
-                begin = end - length + 1
-                ad = bisect_right(starts, begin) - 1
+        batch = normalize_batch(texts)
+        starts = batch.starts
+        found: dict[int, list[tuple[int, int, int]]] = {}  # ad → (rule, start, end), normalised
+        reported: set[int] = set()
+        triggered: dict[int, set[int]] = {}  # regex rule → ads where one of its triggers occurs
+        allowed_for = {c: self._in_force(c)[0] for c in set(categories)}
+        if self._automaton is not None:
+            keys = self._keys
+            for key, start, end in self._automaton.find_matches_as_indexes(batch.text, overlapping=True):
+                ad = bisect_right(starts, start) - 1
+                literal_rules, regex_rules, marker = keys[key]
                 if marker:
-                    reported[ad] = True
-                local = begin - starts[ad]
-                for index in rule_indexes:
-                    found[ad].append((index, local, local + length))
-        # A regex scans only the ads of the sectors its rule is in force for: most regexes are
-        # sector rules (收益率 for finance, N分钟车程 for real estate), and the scans dominate.
-        groups: dict[str | None, list[int]] = {}
-        for ad, category in enumerate(categories):
-            groups.setdefault(category, []).append(ad)
-        batches: dict[frozenset[str | None], tuple[str, list[int], list[int]]] = {}
-        for index, rule in self._regex_rules:
-            key = frozenset(c for c in groups if rule.applies_to(c))
-            if not key:
-                continue
-            if key not in batches:
-                batches[key] = _sub_batch(norms, sorted(a for c in key for a in groups[c]))
-            text, members, offsets = batches[key]
-            for pattern in rule.regex:
-                for m in pattern.finditer(text):
-                    slot = bisect_right(offsets, m.start()) - 1
-                    ad = members[slot]
-                    local_start, local_end = m.start() - offsets[slot], m.end() - offsets[slot]
-                    if local_end > local_start and local_end <= len(norms[ad].text):
-                        found[ad].append((index, local_start, local_end))
-        return [self._context(*args) for args in zip(texts, norms, found, categories, reported, strict=True)]
-
-    def _context(self, text: str, norm: Normalized, found: list[tuple[int, int, int]],
-                 category: str | None, reported: bool) -> list[Hit]:
-        """Apply categories, exceptions, negation, quotations and required notices to raw matches."""
+                    reported.add(ad)
+                if literal_rules:
+                    allowed = allowed_for[categories[ad]]
+                    local = start - starts[ad]
+                    for index in literal_rules:
+                        if index in allowed:
+                            found.setdefault(ad, []).append((index, local, local + end - start))
+                if regex_rules:
+                    allowed = allowed_for[categories[ad]]
+                    for index in regex_rules:
+                        if index in allowed:
+                            triggered.setdefault(index, set()).add(ad)
+        for index in self._untriggered:
+            triggered[index] = {ad for ad, c in enumerate(categories) if index in allowed_for[c]}
         rules = self.ruleset.rules
+        for index, ads in triggered.items():
+            rule = rules[index]
+            for ad in sorted(ads):
+                begin, stop = starts[ad], batch.end(ad)
+                for pattern in rule.regex:
+                    for m in pattern.finditer(batch.text, begin, stop):
+                        if m.end() > m.start():
+                            found.setdefault(ad, []).append((index, m.start() - begin, m.end() - begin))
+        needs_notice = {c for c in allowed_for if self._in_force(c)[1]}
+        results: list[list[Hit]] = []
+        for ad, category in enumerate(categories):
+            matches = found.get(ad)
+            if matches is None and (category not in needs_notice or ad in reported):
+                results.append([])
+                continue
+            results.append(self._context(batch.item(ad), matches or [], category, ad in reported))
+        return results
+
+    def _in_force(self, category: str | None) -> tuple[frozenset[int], tuple[Rule, ...]]:
+        """For an ad of ``category``: the indexes of the match rules in force, and the
+        required-notice rules in force."""
+        cached = self._in_force_cache.get(category)
+        if cached is None:
+            rules = self.ruleset.rules
+            matching = frozenset(i for i, r in enumerate(rules) if r.kind == "match" and r.applies_to(category))
+            required = tuple(r for r in rules if r.kind == "required" and r.applies_to(category))
+            cached = self._in_force_cache[category] = (matching, required)
+        return cached
+
+    def _context(self, norm: Normalized, found: list[tuple[int, int, int]],
+                 category: str | None, reported: bool) -> list[Hit]:
+        """Apply exceptions, negation, quotations and required notices to raw matches."""
+        rules, text = self.ruleset.rules, norm.original
         hits: list[Hit] = []
         if found:
             quotes = [m.span() for m in QUOTED.finditer(text)] if reported else []
+            cited = [m.span() for p in self.ruleset.citations for m in p.finditer(norm.text)] if reported else []
+            names = self.ruleset.proper_names
             for index, start, end in _longest_per_rule(found):
                 rule = rules[index]
-                if rule.kind != "match" or not rule.applies_to(category):
-                    continue
                 if rule.unless and any(u in norm.text for u in rule.unless):
                     continue
-                if self._excepted(rule, norm.text, start, end):
+                if (rule.exceptions or rule.negatable) and self._excepted(rule, norm.text, start, end):
+                    continue
+                if cited and any(c_start <= start and end <= c_end for c_start, c_end in cited):
                     continue
                 begin, stop = norm.span(start, end)
-                if any(q_start <= begin and stop <= q_end for q_start, q_end in quotes):
+                if quotes and any(q_start <= begin and stop <= q_end for q_start, q_end in quotes):
+                    continue
+                if names and rule.article in names.articles and (
+                        names.trademark.match(text, stop) or names.firm.match(norm.text, end)):
                     continue
                 hits.append(Hit(rule.id, rule.article, rule.severity, begin, stop, text[begin:stop]))
-        if not reported and self._required:
+        if not reported:
             hits.extend(self._missing_notices(norm.text, category))
         hits.sort(key=lambda h: (h.start, h.end, h.rule))
         return hits
@@ -186,16 +229,14 @@ class Matcher:
                     return True
         if rule.negatable:
             before = norm[max(0, start - NEGATION_WINDOW) : start]
-            before = SENTENCE_END.split(before)[-1]
-            if any(word in before for word in self.ruleset.negations):
+            before = CLAUSE_END.split(before)[-1]
+            if self._negation is not None and self._negation.search(before):
                 return True
         return False
 
     def _missing_notices(self, norm: str, category: str | None) -> list[Hit]:
         hits = []
-        for rule in self._required:
-            if not rule.applies_to(category):
-                continue
+        for rule in self._in_force(category)[1]:
             if rule.when and not any(p.search(norm) for p in rule.when):
                 continue
             if any(notice in norm for notice in rule.requires):
@@ -204,30 +245,44 @@ class Matcher:
         return hits
 
 
-def _sub_batch(norms: list[Normalized], members: list[int]) -> tuple[str, list[int], list[int]]:
-    """The normalised texts of ``members`` joined, with each one's start offset."""
-    offsets, position = [], 0
-    for ad in members:
-        offsets.append(position)
-        position += len(norms[ad].text) + 1
-    return BATCH_SEPARATOR.join(norms[ad].text for ad in members), members, offsets
+def evasive_spellings(chars: set[str], homophones: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """How each Chinese character of the rule literals may be written to slip past review:
+    every pinyin reading (toneless: normalisation strips tone marks) and the rule set's own
+    look-alike characters (蕞 for 最)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for char in sorted(chars):
+        readings: list[str] = []
+        if "\u4e00" <= char <= "\u9fff":
+            for reading in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
+                # ü is written v or u; one-letter syllables (a, e, o) are too common to match.
+                readings += [reading, reading.replace("v", "u")] if "v" in reading else [reading]
+        readings = [r for r in readings if len(r) >= 2 and r.isascii() and r.isalpha()]
+        spellings_ = tuple(dict.fromkeys([*readings, *homophones.get(char, ())]))
+        if spellings_:
+            table[char] = spellings_
+    return table
 
 
-def spellings(pattern: str, homophones: dict[str, tuple[str, ...]]) -> list[str]:
+def spellings(pattern: str, table: dict[str, tuple[str, ...]]) -> list[str]:
     """``pattern`` and its evasive spellings: each character in turn replaced by its pinyin.
 
     治愈 → 治愈, zhi愈, 治yu: one substitution at a time, which is how such ads are written;
-    substituting every character would turn short terms into common pinyin syllables.
+    substituting every character would turn short terms into common pinyin syllables, and a
+    variant must keep at least one Chinese character for the same reason.
     """
     variants = [pattern]
     for i, char in enumerate(pattern):
-        for spelling in homophones.get(char, ()):
-            variants.append(pattern[:i] + spelling + pattern[i + 1 :])
+        for spelling in table.get(char, ()):
+            variant = pattern[:i] + spelling + pattern[i + 1 :]
+            if any("\u4e00" <= c <= "\u9fff" for c in variant):
+                variants.append(variant)
     return list(dict.fromkeys(variants))
 
 
 def _longest_per_rule(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Drop a rule's match that lies inside a longer match of the same rule."""
+    if len(found) == 1:
+        return found
     found = sorted(set(found), key=lambda f: (f[0], f[1], -f[2]))
     kept: list[tuple[int, int, int]] = []
     for index, start, end in found:

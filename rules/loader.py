@@ -89,6 +89,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class ProperNames:
+    """Where a term is part of a name, not a claim: hits of ``articles`` right before a
+    trademark sign (on the original text) or a firm-name suffix (on the normalised text)."""
+
+    articles: frozenset[str]
+    trademark: re.Pattern[str]
+    firm: re.Pattern[str]
+
+
+@dataclass(frozen=True)
 class RuleSet:
     version: str
     rules: tuple[Rule, ...]
@@ -96,6 +106,8 @@ class RuleSet:
     category_keywords: dict[str, dict[str, float]] = field(default_factory=dict)
     negations: tuple[str, ...] = ()
     report_markers: tuple[str, ...] = ()
+    citations: tuple[re.Pattern[str], ...] = ()
+    proper_names: ProperNames | None = None
     path: Path | None = None
 
     def by_id(self, rule_id: str) -> Rule:
@@ -116,6 +128,8 @@ def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
     categories = _load_categories(folder / index["categories"]) if index.get("categories") else {}
     negations = tuple(normalize_pattern(n) for n in index.get("negations", []))
     report_markers = tuple(normalize_pattern(m) for m in index.get("report_markers", []))
+    citations = tuple(_compile(p, f"{index_path}: citations") for p in _strings(index, "citations", str(index_path)))
+    proper_names = _proper_names(index.get("proper_names"), f"{index_path}: proper_names")
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for name in index["files"]:
@@ -131,8 +145,22 @@ def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
         category_keywords=categories,
         negations=negations,
         report_markers=report_markers,
+        citations=citations,
+        proper_names=proper_names,
         path=folder,
     )
+
+
+def _proper_names(raw: Any, where: str) -> ProperNames | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"articles", "trademark", "firm"}:
+        raise RuleSyntaxError(f"{where}: needs exactly 'articles', 'trademark' and 'firm'")
+    articles = [str(a) for a in raw["articles"]] if isinstance(raw["articles"], list) else []
+    unknown = [a for a in articles if a not in ARTICLES]
+    if not articles or unknown:
+        raise RuleSyntaxError(f"{where}: 'articles' must be a list of article codes (not {unknown or articles!r})")
+    return ProperNames(frozenset(articles), _compile(str(raw["trademark"]), where), _compile(str(raw["firm"]), where))
 
 
 def _read_yaml(path: Path) -> Any:

@@ -6,21 +6,20 @@ characters (最佳療效), with circled digits (第①) or with separators betwe
 character can be traced to the original character it came from, so a hit is reported on the
 exact span a reviewer sees.
 
-Normalisation is two C-speed passes — a regex deletes separators, ``str.translate`` folds
-every other character — and works on a whole batch of ads at once. The map back to the
-original is built only when a hit needs it, and only for ads where characters were deleted
-or expanded (for the rest it is the identity).
+A whole batch of ads is normalised at once, as arrays: the joined text becomes an array of
+code points, one table lookup folds or deletes every character, and the map back to the
+original falls out of the same pass (the indexes of the kept characters). A Python loop
+runs only over the rare characters that fold to several (㎡ → m2).
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import opencc
 
 # Characters inserted between the characters of a term to break keyword matching. Sentence
@@ -30,41 +29,74 @@ SEPARATORS = frozenset(" \t\r\n\u3000·・•∙⋅*＊_~～-—–^`'\"|/\\+=#@
 PADDING_CATEGORIES = frozenset({"Cf", "Mn", "Me", "So", "Sk", "Cc", "Co"})
 # Joins a batch of ads into one string; kept by normalisation, never part of a pattern.
 BATCH_SEPARATOR = "\x00"
+UNICODE_SIZE = 0x110000
+DELETED = np.uint32(0xFFFFFFFF)  # not a code point
+DOT, FULLWIDTH_DOT = ord("."), ord("．")
 
 
 @dataclass(frozen=True)
 class Folding:
-    """How every character normalises: deleted (a regex) or replaced (a translate table)."""
+    """How every code point normalises, as lookup tables indexed by code point."""
 
-    delete: re.Pattern[str]
-    table: dict[int, str]
-    expands: re.Pattern[str]  # characters whose folding is longer than one character
+    codes: np.ndarray  # uint32: the folded character, DELETED, or the character itself if it expands
+    expansions: dict[int, str]  # characters whose folding is longer than one character
+    expands: np.ndarray  # bool: the character is in ``expansions``
+    decimal: np.ndarray  # bool: str.isdecimal (a dot between two of them is a decimal point)
 
 
-@dataclass
 class Normalized:
     """Normalised text, traceable to the original."""
 
-    text: str
-    original: str
-    _map: _OriginMap | None = field(default=None, repr=False)
+    __slots__ = ("text", "original", "_origin", "_first", "_offset")
+
+    def __init__(self, text: str, original: str, origin: np.ndarray, first: int = 0, offset: int = 0) -> None:
+        self.text, self.original = text, original
+        # Shared with the batch: origin[first + k] - offset is the original index of character k.
+        self._origin, self._first, self._offset = origin, first, offset
+
+    def __repr__(self) -> str:
+        return f"Normalized(text={self.text!r}, original={self.original!r})"
 
     @property
     def origin(self) -> tuple[int, ...]:
         """For each normalised character, the index of the original character it came from."""
-        return tuple(self._origin_map().index(k) for k in range(len(self.text)))
+        window = self._origin[self._first : self._first + len(self.text)] - self._offset
+        return tuple(window.tolist())
+
+    def index(self, k: int) -> int:
+        """The original index of normalised character ``k``."""
+        return int(self._origin[self._first + k]) - self._offset
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalised span ``[start, end)`` to a span of the original text."""
-        origin = self._origin_map()
         if end <= start:
-            return (origin.index(start), origin.index(start)) if start < len(self.text) else (0, 0)
-        return origin.index(start), origin.index(end - 1) + 1
+            if start < len(self.text):
+                at = self.index(start)
+                return at, at
+            return 0, 0
+        return self.index(start), self.index(end - 1) + 1
 
-    def _origin_map(self) -> _OriginMap:
-        if self._map is None:
-            self._map = _OriginMap.build(self.original, self.text)
-        return self._map
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch of texts normalised together: one joined string and one origin array."""
+
+    text: str  # the normalised texts joined by BATCH_SEPARATOR
+    originals: list[str]
+    starts: list[int]  # where each normalised text starts in ``text``
+    offsets: list[int]  # where each original text starts in the joined originals
+    origin: np.ndarray  # for each character of ``text``, its index in the joined originals
+
+    def __len__(self) -> int:
+        return len(self.originals)
+
+    def end(self, ad: int) -> int:
+        """Where text ``ad`` ends in ``text`` (exclusive)."""
+        return self.starts[ad + 1] - 1 if ad + 1 < len(self.starts) else len(self.text)
+
+    def item(self, ad: int) -> Normalized:
+        start = self.starts[ad]
+        return Normalized(self.text[start : self.end(ad)], self.originals[ad], self.origin, start, self.offsets[ad])
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +120,13 @@ def _fold_char(char: str) -> str:
             return str(value)
     folded = unicodedata.normalize("NFKC", char).lower()
     t2s = traditional_to_simplified()
-    return "".join(t2s.get(c, c) for c in folded if c not in SEPARATORS)
+    return "".join(_strip_accent(t2s.get(c, c)) for c in folded if c not in SEPARATORS)
+
+
+def _strip_accent(char: str) -> str:
+    """A Latin letter without its accent: pinyin with tone marks (bǎo běn) reads as bao ben."""
+    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    return base if base and base.isascii() and char.isalpha() else char
 
 
 def _is_padding(char: str) -> bool:
@@ -97,25 +135,27 @@ def _is_padding(char: str) -> bool:
 
 @lru_cache(maxsize=1)
 def folding() -> Folding:
-    """Build the deletion regex and the translate table once for every code point."""
-    deleted: list[int] = []
-    table: dict[int, str] = {}
-    expanding: list[str] = []
+    """Build the lookup tables once for every code point."""
+    codes = np.arange(UNICODE_SIZE, dtype=np.uint32)
+    expands = np.zeros(UNICODE_SIZE, dtype=bool)
+    decimal = np.zeros(UNICODE_SIZE, dtype=bool)
+    expansions: dict[int, str] = {}
     for point in _code_points():
         char = chr(point)
-        if _is_padding(char) or not _fold_char(char):
-            deleted.append(point)
-            continue
-        folded = _fold_char(char)
-        if folded != char:
-            table[point] = folded
-            if len(folded) > 1:
-                expanding.append(char)
-    ranges = _ranges(deleted)
-    # A dot separates letters (N.O.1) but belongs inside numbers (98.5%).
-    delete = re.compile(f"[{ranges}]|(?<!\\d)[.．]|[.．](?!\\d)")
-    expands = re.compile(f"[{''.join(re.escape(c) for c in expanding)}]") if expanding else re.compile(r"(?!)")
-    return Folding(delete, table, expands)
+        decimal[point] = char.isdecimal()
+        folded = "" if _is_padding(char) else _fold_char(char)
+        if not folded:
+            codes[point] = DELETED
+        elif len(folded) == 1:
+            codes[point] = ord(folded)
+        else:
+            expansions[point] = folded
+            expands[point] = True
+    # A dot separates letters (N.O.1) but is a decimal point between digits (98.5%): dots
+    # are kept by the table and decided by their neighbours.
+    codes[FULLWIDTH_DOT] = DOT
+    codes.setflags(write=False)
+    return Folding(codes, expansions, expands, decimal)
 
 
 def _code_points() -> list[int]:
@@ -127,73 +167,67 @@ def _code_points() -> list[int]:
     return sorted(set(planes) | extra)
 
 
-def _ranges(points: list[int]) -> str:
-    """A regex character class body for sorted code points, as ranges."""
-    parts: list[str] = []
-    start = previous = points[0]
-    for point in [*points[1:], -1]:
-        if point == previous + 1:
-            previous = point
-            continue
-        first, last = re.escape(chr(start)), re.escape(chr(previous))
-        parts.append(first if start == previous else f"{first}-{last}")
-        start = previous = point
-    return "".join(parts)
-
-
-def normalize(text: str) -> Normalized:
-    """Normalise ``text`` for matching; the map back to the original is computed on demand."""
+def normalize_batch(texts: list[str]) -> Batch:
+    """Normalise a batch of texts in a few array passes over their joined code points."""
     rules = folding()
-    return Normalized(rules.delete.sub("", text).translate(rules.table), text)
+    originals = [t.replace(BATCH_SEPARATOR, " ") if BATCH_SEPARATOR in t else t for t in texts]
+    joined = BATCH_SEPARATOR.join(originals)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = rules.codes[points]
+    keep = codes != DELETED
+    dots = np.flatnonzero((points == DOT) | (points == FULLWIDTH_DOT))
+    if len(dots):
+        decimal = rules.decimal[points]
+        before = decimal[np.maximum(dots - 1, 0)] & (dots > 0)
+        after = decimal[np.minimum(dots + 1, len(points) - 1)] & (dots + 1 < len(points))
+        keep[dots[~(before & after)]] = False
+    kept = np.flatnonzero(keep)
+    expanding = np.flatnonzero(rules.expands[points])
+    if len(expanding):
+        text, origin = _with_expansions(codes, kept, expanding, rules.expansions)
+    else:
+        text, origin = codes[kept].tobytes().decode("utf-32-le", "surrogatepass"), kept
+    starts, offsets, position, offset = [], [], 0, 0
+    for original, normalised in zip(originals, text.split(BATCH_SEPARATOR), strict=True):
+        starts.append(position)
+        offsets.append(offset)
+        position += len(normalised) + 1
+        offset += len(original) + 1
+    return Batch(text, originals, starts, offsets, origin)
+
+
+def _with_expansions(codes: np.ndarray, kept: np.ndarray, expanding: np.ndarray,
+                     expansions: dict[int, str]) -> tuple[str, np.ndarray]:
+    """The normalised text and origin when some characters fold to several (㎡ → m2)."""
+    pieces: list[str] = []
+    origins: list[np.ndarray] = []
+    previous = 0
+    for position in expanding.tolist():
+        cut = int(np.searchsorted(kept, position))
+        run = kept[previous:cut]
+        pieces.append(codes[run].tobytes().decode("utf-32-le", "surrogatepass"))
+        origins.append(run)
+        folded = expansions[int(codes[position])]
+        pieces.append(folded)
+        origins.append(np.full(len(folded), position, dtype=kept.dtype))
+        previous = cut + 1
+    run = kept[previous:]
+    pieces.append(codes[run].tobytes().decode("utf-32-le", "surrogatepass"))
+    origins.append(run)
+    return "".join(pieces), np.concatenate(origins)
 
 
 def normalize_many(texts: list[str]) -> list[Normalized]:
-    """Normalise a batch in two C-level passes over the joined texts."""
-    rules = folding()
-    cleaned = [t.replace(BATCH_SEPARATOR, " ") if BATCH_SEPARATOR in t else t for t in texts]
-    joined = rules.delete.sub("", BATCH_SEPARATOR.join(cleaned)).translate(rules.table)
-    return [Normalized(norm, original) for norm, original in zip(joined.split(BATCH_SEPARATOR), cleaned, strict=True)]
+    """Normalise a batch; each result shares the batch's origin array."""
+    batch = normalize_batch(texts)
+    return [batch.item(ad) for ad in range(len(batch))]
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` for matching."""
+    return normalize_many([text])[0]
 
 
 def normalize_pattern(pattern: str) -> str:
     """Normalise a rule's literal exactly as the text it is matched against."""
     return normalize(pattern).text
-
-
-class _OriginMap:
-    """Maps normalised indexes to original ones.
-
-    Usually only deletions happen (separators, padding): then an index moves right past the
-    deleted positions before it, found by bisection. Texts with expanding characters (rare:
-    ㎡, №) get an explicit table.
-    """
-
-    def __init__(self, deleted: list[int], table: list[int] | None) -> None:
-        self.deleted, self.table = deleted, table
-
-    @classmethod
-    def build(cls, original: str, normalised: str) -> _OriginMap:
-        rules = folding()
-        deleted = [m.start() for m in rules.delete.finditer(original)]
-        if not rules.expands.search(original):
-            return cls(deleted, None)
-        gone = set(deleted)
-        table: list[int] = []
-        for index, char in enumerate(original):
-            if index not in gone:
-                table.extend([index] * len(rules.table.get(ord(char), char)))
-        if len(table) != len(normalised):
-            raise AssertionError("normalisation and its origin map disagree")
-        return cls(deleted, table)
-
-    def index(self, k: int) -> int:
-        """The original index of normalised character ``k``."""
-        if self.table is not None:
-            return self.table[k]
-        # The k-th kept character: k plus the deleted positions before it.
-        i = k + bisect_right(self.deleted, k)
-        while True:
-            before = bisect_right(self.deleted, i)
-            if i - before == k and (before == 0 or self.deleted[before - 1] != i):
-                return i
-            i = k + before

@@ -102,3 +102,56 @@ def test_a_batch_gives_the_same_hits_as_one_text_at_a_time():
     assert batch == [default_matcher().match(t, category=c) for t, c in zip(texts, categories, strict=True)]
     assert any(h.rule == "estate.promise" or h.article == "26" for h in batch[0])
     assert not any(h.article == "26" for h in batch[2])  # the real-estate regex is not run on other sectors
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "rule"),
+    [
+        ("本院專家團隊 牛皮癣bǎo证根治", "医疗服务", "med.guarantee"),  # tone marks fold away
+        ("理财产品保bĕn保息", "金融投资", "fin.guarantee"),
+        ("全城最jiā口碑", None, "abs.best"),
+    ],
+)
+def test_any_character_of_a_literal_may_be_written_in_pinyin(text, category, rule):
+    assert rule in rules_hit(text, category)
+
+
+def test_a_pinyin_variant_keeps_a_chinese_character_so_bare_syllables_never_match():
+    from rules.engine import evasive_spellings, spellings
+
+    table = evasive_spellings({"最", "佳"}, {})
+    assert "zui" in table["最"] and "jia" in table["佳"]
+    assert spellings("最佳", table)[:1] == ["最佳"]
+    assert "zuijia" not in spellings("最佳", table)
+    assert rules_hit("zui jia shi jian") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["「第一坊®」手工烧饼 周村老店", "冠军™ 跑步鞋 新款上市", "淄博第一医药有限公司 诚聘药师",
+     "周村第一百货商店 年货节"],
+)
+def test_a_term_inside_a_trademark_or_firm_name_is_not_an_absolute_claim(text):
+    assert not [h for h in default_matcher().match(text) if h.article == "9-abs"]
+
+
+@pytest.mark.parametrize("text", ["第一坊手工烧饼 全城第一", "全城最佳口碑家装公司", "本市最大的有限公司"])
+def test_the_same_terms_outside_a_name_are_absolute_claims(text):
+    assert [h for h in default_matcher().match(text) if h.article == "9-abs"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "张店区某眼镜店因在广告中使用国家级、最佳等用语，被市场监管局罚款2万元。",
+        "警惕以保本高息为诱饵的非法集资，谨防上当受骗。",
+    ],
+)
+def test_terms_cited_without_quotation_marks_in_notices_are_not_claims(text):
+    hits = default_matcher().match(text, category="金融投资")
+    assert not [h for h in hits if h.article in ("9-abs", "25")], hits
+
+
+def test_negation_reaches_back_within_its_clause_only():
+    assert "fin.guarantee" not in rules_hit("本产品不承诺也不保证保本", "金融投资")
+    assert "fin.guarantee" in rules_hit("不能错过，保本理财", "金融投资")
