@@ -35,6 +35,7 @@ from sklearn.svm import LinearSVC
 from admon import settings
 from models.corpus import CORPUS, corpus_hash, load_split, split_files
 from models.features import FEATURES_VERSION, build_features
+from rules.loader import ruleset_version
 
 SEED = 20260401
 PACKAGE_ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -136,6 +137,8 @@ def train(*, corpus: Path = CORPUS, seed: int = SEED, extra: list[dict[str, Any]
     if choose_thresholds is not None:
         out_of_fold = {"violation": oof, "articles": oof_articles, "article_labels": labels, "public": oof_public}
         meta["thresholds"] = choose_thresholds(records, out_of_fold)
+        # The thresholds weigh the default rule set's hits: a new rule set makes them stale.
+        meta["thresholds_ruleset"] = ruleset_version()
     return artifact
 
 
@@ -177,7 +180,8 @@ def save(artifact: Artifact, directory: Path | None = None) -> Path:
 
 
 def load(directory: Path | None = None, *, corpus: Path = CORPUS) -> Artifact | None:
-    """The current artifact in ``directory``; None if absent, stale (corpus changed) or from another sklearn."""
+    """The current artifact in ``directory``; None if absent, stale (corpus or rule set changed) or from
+    another sklearn."""
     directory = artifact_dir(directory)
     pointer = directory / "current.json"
     if not pointer.exists():
@@ -190,6 +194,8 @@ def load(directory: Path | None = None, *, corpus: Path = CORPUS) -> Artifact | 
     if meta.get("versions", {}).get("scikit-learn") != sklearn.__version__:
         return None
     if meta.get("features_version") != FEATURES_VERSION:
+        return None
+    if "thresholds" in meta and meta.get("thresholds_ruleset") != ruleset_version():
         return None
     if meta.get("extra_records", 0) == 0 and meta.get("data_hash") != corpus_hash(split_files("train", corpus)):
         return None

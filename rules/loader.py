@@ -117,6 +117,14 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
+def ruleset_version(path: Path | str = DEFAULT_RULESET) -> str:
+    """The version stamped in a rule set's ``index.yaml``, without loading its rules."""
+    index = _read_yaml(Path(path) / "index.yaml")
+    if not isinstance(index, dict) or "version" not in index:
+        raise RuleSyntaxError(f"{Path(path) / 'index.yaml'}: needs 'version' and 'files'")
+    return str(index["version"])
+
+
 def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
     """Load the rule set in folder ``path`` and validate every rule."""
     folder = Path(path)

@@ -154,6 +154,8 @@ def folding() -> Folding:
     # A dot separates letters (N.O.1) but is a decimal point between digits (98.5%): dots
     # are kept by the table and decided by their neighbours.
     codes[FULLWIDTH_DOT] = DOT
+    # Lone surrogates (broken UTF-16 from a bad page) are not text: nothing can match them.
+    codes[0xD800:0xE000] = DELETED
     codes.setflags(write=False)
     return Folding(codes, expansions, expands, decimal)
 

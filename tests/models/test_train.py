@@ -69,3 +69,17 @@ def test_corpus_errors_name_file_and_line(tmp_path, line, message):
 def test_bundled_corpus_is_valid():
     assert len(load_split("train")) >= 500 and len(load_split("heldout")) >= 150
     assert (CORPUS / "heldout.jsonl").exists()
+
+
+def test_thresholds_tuned_on_another_rule_set_make_the_artifact_stale(small_corpus, tmp_path):
+    from rules.loader import ruleset_version
+
+    artifact = training.train(corpus=small_corpus, choose_thresholds=lambda records, oof: {"rule_veto": 0.1})
+    assert artifact.meta["thresholds_ruleset"] == ruleset_version()
+    training.save(artifact, tmp_path)
+    assert training.load(tmp_path, corpus=small_corpus) is not None
+    meta_path = tmp_path / artifact.version / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["thresholds_ruleset"] = "2026.01.1"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    assert training.load(tmp_path, corpus=small_corpus) is None

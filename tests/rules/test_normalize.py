@@ -77,8 +77,9 @@ def test_fast_batch_normalisation_equals_the_character_by_character_reference():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "\x00\x00", "a\x00b最佳", "最佳" * 50_000, "\x01\x02\x7f最\x1b佳", "مرحبا最佳Привет𠀀𪚥👨‍👩‍👧"],
-    ids=["empty", "nul", "nul-inside", "100k", "control", "mixed-scripts"],
+    ["", "\x00\x00", "a\x00b最佳", "最佳" * 50_000, "\x01\x02\x7f最\x1b佳", "مرحبا最佳Привет𠀀𪚥👨‍👩‍👧",
+     "最\ud800佳\udfff"],
+    ids=["empty", "nul", "nul-inside", "100k", "control", "mixed-scripts", "lone-surrogates"],
 )
 def test_odd_text_never_crashes_the_engine(text):
     from rules import default_matcher
