@@ -36,6 +36,8 @@ EXCEPTION_WINDOW = 16
 # characters; "本品不能代替药物治疗疾病" → 6).
 NEGATION_WINDOW = 8
 CLAUSE_END = re.compile(r"[。！？!?；;,，\n]")
+# Characters of the original text that end a phrase although normalisation deletes them.
+PHRASE_BREAK = re.compile(r"[\s｜|/／\\【】\[\]]")
 QUOTED = re.compile(r"“[^”]{1,60}”|「[^」]{1,60}」|『[^』]{1,60}』|‘[^’]{1,60}’|\"[^\"]{1,60}\"")
 
 
@@ -205,7 +207,7 @@ class Matcher:
                 rule = rules[index]
                 if rule.unless and any(u in norm.text for u in rule.unless):
                     continue
-                if (rule.exceptions or rule.negatable) and self._excepted(rule, norm.text, start, end):
+                if (rule.exceptions or rule.negatable) and self._excepted(rule, norm, start, end):
                     continue
                 if cited and any(c_start <= start and end <= c_end for c_start, c_end in cited):
                     continue
@@ -221,16 +223,30 @@ class Matcher:
         hits.sort(key=lambda h: (h.start, h.end, h.rule))
         return hits
 
-    def _excepted(self, rule: Rule, norm: str, start: int, end: int) -> bool:
-        lo, hi = max(0, start - EXCEPTION_WINDOW), min(len(norm), end + EXCEPTION_WINDOW)
+    def _excepted(self, rule: Rule, norm: Normalized, start: int, end: int) -> bool:
+        text = norm.text
+        lo, hi = max(0, start - EXCEPTION_WINDOW), min(len(text), end + EXCEPTION_WINDOW)
         for pattern in rule.exceptions:
-            for m in pattern.finditer(norm, lo, hi):
+            for m in pattern.finditer(text, lo, hi):
                 if m.start() < end and m.end() > start:
                     return True
-        if rule.negatable:
-            before = norm[max(0, start - NEGATION_WINDOW) : start]
-            before = CLAUSE_END.split(before)[-1]
-            if self._negation is not None and self._negation.search(before):
+        return rule.negatable and self._negated(norm, start)
+
+    def _negated(self, norm: Normalized, start: int) -> bool:
+        """A negation word stands just before ``start``, in the same clause of the original.
+
+        Normalisation deletes the ｜ and spaces that end a phrase on a banner, so the original
+        between the negation and the hit is checked too: in 保健食品不能代替药物｜调理三高 the
+        negation belongs to the notice, not to the claim."""
+        if self._negation is None:
+            return False
+        window_start = max(0, start - NEGATION_WINDOW)
+        before = CLAUSE_END.split(norm.text[window_start:start])[-1]
+        offset = start - len(before)
+        original, hit_at = norm.original, norm.index(start) if start < len(norm.text) else len(norm.original)
+        for m in reversed(list(self._negation.finditer(before))):
+            between = original[norm.index(offset + m.end() - 1) + 1 : hit_at]
+            if not PHRASE_BREAK.search(between):
                 return True
         return False
 

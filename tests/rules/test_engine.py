@@ -155,3 +155,21 @@ def test_terms_cited_without_quotation_marks_in_notices_are_not_claims(text):
 def test_negation_reaches_back_within_its_clause_only():
     assert "fin.guarantee" not in rules_hit("本产品不承诺也不保证保本", "金融投资")
     assert "fin.guarantee" in rules_hit("不能错过，保本理财", "金融投资")
+
+
+def test_a_negation_in_one_banner_phrase_does_not_cancel_a_claim_in_the_next():
+    assert "hf.disease" in rules_hit("蜂胶｜保健食品不能代替药物｜调理高血压", "保健食品")
+    assert "nonmed.disease" in rules_hit("纯植物 不含激素 治疗湿疹", "化妆品")
+    assert "nonmed.disease" not in rules_hit("本品不能治疗湿疹", "化妆品")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("临淄一商户因在传单上宣传保本保息，被区市场监管局罚款三万元。", "金融投资"),
+        ("某店将普通食品宣传为具有治疗糖尿病作用，已被立案调查。", "食品饮料"),
+    ],
+)
+def test_what_a_firm_was_punished_for_saying_is_cited_not_claimed(text, category):
+    hits = default_matcher().match(text, category=category)
+    assert not [h for h in hits if h.article in ("17", "25")], hits
