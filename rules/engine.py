@@ -212,7 +212,9 @@ class Matcher:
                 if cited and any(c_start <= start and end <= c_end for c_start, c_end in cited):
                     continue
                 begin, stop = norm.span(start, end)
-                if quotes and any(q_start <= begin and stop <= q_end for q_start, q_end in quotes):
+                # Overlap, not containment: quotation marks are deleted before matching, so a
+                # match can run from one quoted phrase into the next (“月入过万”“三个月回本”).
+                if quotes and any(q_start < stop and begin < q_end for q_start, q_end in quotes):
                     continue
                 if names and rule.article in names.articles and (
                         names.trademark.match(text, stop) or names.firm.match(norm.text, end)):
