@@ -35,6 +35,8 @@ EXCEPTION_WINDOW = 16
 # How far before a hit a negation may stand, within its clause ("本产品不能用于治疗" → 5
 # characters; "本品不能代替药物治疗疾病" → 6).
 NEGATION_WINDOW = 8
+# How far a negation word may run into the hit it negates (不承诺 + 承诺上岸).
+NEGATION_OVERLAP = 4
 CLAUSE_END = re.compile(r"[。！？!?；;,，\n]")
 # Characters of the original text that end a phrase although normalisation deletes them.
 PHRASE_BREAK = re.compile(r"[\s｜|/／\\【】\[\]]")
@@ -246,8 +248,12 @@ class Matcher:
         before = CLAUSE_END.split(norm.text[window_start:start])[-1]
         offset = start - len(before)
         original, hit_at = norm.original, norm.index(start) if start < len(norm.text) else len(norm.original)
-        for m in reversed(list(self._negation.finditer(before))):
-            between = original[norm.index(offset + m.end() - 1) + 1 : hit_at]
+        # A negation may also run into the hit: 不承诺上岸 negates the hit 承诺上岸.
+        found = self._negation.finditer(norm.text, offset, start + NEGATION_OVERLAP)
+        for m in reversed([m for m in found if m.start() < start]):
+            if m.end() >= start:
+                return True
+            between = original[norm.index(m.end() - 1) + 1 : hit_at]
             if not PHRASE_BREAK.search(between):
                 return True
         return False
