@@ -173,3 +173,8 @@ def test_a_negation_in_one_banner_phrase_does_not_cancel_a_claim_in_the_next():
 def test_what_a_firm_was_punished_for_saying_is_cited_not_claimed(text, category):
     hits = default_matcher().match(text, category=category)
     assert not [h for h in hits if h.article in ("17", "25")], hits
+
+
+def test_a_negation_that_runs_into_the_hit_negates_it():
+    assert "edu.admission" not in rules_hit("青蓝考研｜课程不承诺上岸｜第一课免费试听", "教育培训")
+    assert "edu.admission" in rules_hit("青蓝考研｜签约承诺上岸｜第一课免费试听", "教育培训")
