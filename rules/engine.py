@@ -9,8 +9,10 @@ Order of work for one text:
    pattern overlaps the hit (最佳食用期), a negation stands just before it (不承诺保本), or
    an ``unless`` phrase stands anywhere in the text (a "广告" label for a paid ranking);
 4. in a news report, warning or penalty notice (a ``report_markers`` word is present), words
-   inside quotation marks are cited, not claimed: their hits are dropped, and required-notice
-   rules do not apply (a warning about scams is not a finance ad);
+   inside quotation marks or a citation (因…被罚, 宣称…) are cited, not claimed: their hits are
+   dropped, and required-notice rules do not apply (a warning about scams is not a finance ad);
+   a report with no call to action at all (no phone, 热线, 订购…) sells nothing, and only hits
+   of the articles it may itself break (Art 14, an advertorial dressed as news) stand;
 5. required-notice rules add a hit when the notice is missing (保健食品不能代替药物).
 """
 
@@ -201,6 +203,9 @@ class Matcher:
         """Apply exceptions, negation, quotations and required notices to raw matches."""
         rules, text = self.ruleset.rules, norm.original
         hits: list[Hit] = []
+        if found and reported and self._sells_nothing(norm.text):
+            keep = self.ruleset.keep_in_reports
+            found = [f for f in found if rules[f[0]].article in keep]
         if found:
             quotes = [m.span() for m in QUOTED.finditer(text)] if reported else []
             cited = [m.span() for p in self.ruleset.citations for m in p.finditer(norm.text)] if reported else []
@@ -226,6 +231,12 @@ class Matcher:
             hits.extend(self._missing_notices(norm.text, category))
         hits.sort(key=lambda h: (h.start, h.end, h.rule))
         return hits
+
+    def _sells_nothing(self, text: str) -> bool:
+        """No call to action at all: a notice or a news item, not an ad (when the rule set
+        defines calls to action)."""
+        calls = self.ruleset.calls_to_action
+        return bool(calls) and not any(p.search(text) for p in calls)
 
     def _excepted(self, rule: Rule, norm: Normalized, start: int, end: int) -> bool:
         text = norm.text

@@ -108,6 +108,9 @@ class RuleSet:
     report_markers: tuple[str, ...] = ()
     citations: tuple[re.Pattern[str], ...] = ()
     proper_names: ProperNames | None = None
+    # A report with none of these (phone, 热线, 订购…) sells nothing: its hits are citations.
+    calls_to_action: tuple[re.Pattern[str], ...] = ()
+    keep_in_reports: frozenset[str] = frozenset()  # articles whose hits stand even then (14)
     path: Path | None = None
 
     def by_id(self, rule_id: str) -> Rule:
@@ -134,10 +137,18 @@ def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
         raise RuleSyntaxError(f"{index_path}: needs 'version' and 'files'")
     homophones = _load_homophones(folder / index["homophones"]) if index.get("homophones") else {}
     categories = _load_categories(folder / index["categories"]) if index.get("categories") else {}
-    negations = tuple(normalize_pattern(n) for n in index.get("negations", []))
-    report_markers = tuple(normalize_pattern(m) for m in index.get("report_markers", []))
+    negations = tuple(normalize_pattern(n) for n in _strings(index, "negations", str(index_path)))
+    report_markers = tuple(normalize_pattern(m) for m in _strings(index, "report_markers", str(index_path)))
     citations = tuple(_compile(p, f"{index_path}: citations") for p in _strings(index, "citations", str(index_path)))
     proper_names = _proper_names(index.get("proper_names"), f"{index_path}: proper_names")
+    not_an_ad = index.get("not_an_ad") or {}
+    where = f"{index_path}: not_an_ad"
+    if not isinstance(not_an_ad, dict) or set(not_an_ad) - {"calls_to_action", "keep_articles"}:
+        raise RuleSyntaxError(f"{where}: expected 'calls_to_action' and 'keep_articles'")
+    calls_to_action = tuple(_compile(p, where) for p in _strings(not_an_ad, "calls_to_action", where))
+    keep_in_reports = frozenset(str(a) for a in not_an_ad.get("keep_articles", []))
+    if keep_in_reports - set(ARTICLES):
+        raise RuleSyntaxError(f"{where}: unknown article in 'keep_articles': {sorted(keep_in_reports - set(ARTICLES))}")
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for name in index["files"]:
@@ -155,6 +166,8 @@ def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
         report_markers=report_markers,
         citations=citations,
         proper_names=proper_names,
+        calls_to_action=calls_to_action,
+        keep_in_reports=keep_in_reports,
         path=folder,
     )
 

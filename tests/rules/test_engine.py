@@ -178,3 +178,39 @@ def test_what_a_firm_was_punished_for_saying_is_cited_not_claimed(text, category
 def test_a_negation_that_runs_into_the_hit_negates_it():
     assert "edu.admission" not in rules_hit("青蓝考研｜课程不承诺上岸｜第一课免费试听", "教育培训")
     assert "edu.admission" in rules_hit("青蓝考研｜签约承诺上岸｜第一课免费试听", "教育培训")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("本台消息：一家培训学校因为传单上写了保过、签约包就业这类字眼，日前吃了区市场监管局的罚单。", "教育培训"),
+        ("听众朋友请注意，凡是包治百病、根治不复发、无效退款的医疗广告都涉嫌违法，遇到可拨打12315反映。", "医疗服务"),
+    ],
+)
+def test_a_notice_with_no_call_to_action_sells_nothing_and_raises_no_hit(text, category):
+    assert default_matcher().match(text, category=category) == []
+
+
+def test_the_same_notice_words_with_a_phone_number_are_an_ad():
+    text = "本台消息：张店某培训学校保过班火热招生，不过退费，热线0533-5550123。"
+    assert "edu.guarantee" in rules_hit(text, "教育培训")
+
+
+def test_an_advertorial_dressed_as_news_keeps_its_art_14_hit():
+    text = "记者走访发现，这家口腔诊所天天排队，种植牙成功率达99.8%，获悉近期还有老年专属优惠。来源：合作稿件"
+    assert "14" in {h.article for h in default_matcher().match(text, category="医疗服务")}
+
+
+def test_marker_lists_must_be_strings(tmp_path):
+    import shutil
+
+    from rules import RuleSyntaxError, load_ruleset
+    from rules.loader import DEFAULT_RULESET
+
+    folder = tmp_path / "rs"
+    shutil.copytree(DEFAULT_RULESET, folder)
+    index = folder / "index.yaml"
+    index.write_text(index.read_text(encoding="utf-8").replace("report_markers: [", "report_markers: [12315, "),
+                     encoding="utf-8")
+    with pytest.raises(RuleSyntaxError, match="report_markers"):
+        load_ruleset(folder)
