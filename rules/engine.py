@@ -1,13 +1,17 @@
 """Match a rule set against ad text in one automaton pass, then apply context.
 
-Order of work for one text:
+Order of work for a batch of texts:
 
-1. normalise (full width, traditional, separators…) keeping the origin of each character;
-2. one Aho-Corasick pass finds every literal of every rule (with homophone spellings), plus
-   the few rules that need a regex;
-3. context cancels hits: the rule is not in force for the ad's category, an exception
-   pattern overlaps the hit (最佳食用期), a negation stands just before it (不承诺保本), or
-   an ``unless`` phrase stands anywhere in the text (a "广告" label for a paid ranking);
+1. normalise the batch (full width, traditional, separators…) keeping the origin of each
+   character;
+2. one Aho-Corasick pass (ahocorasick_rs) over the joined batch finds every literal of every
+   rule in force for the ad's sector, each also spelt with any one character in pinyin (治yu),
+   plus the trigger literals of the regex rules: a regex runs only on the ads where its
+   trigger occurs (``rules.triggers``);
+3. context cancels hits: an exception pattern overlaps the hit (最佳食用期), a negation stands
+   just before it in the same phrase (不承诺保本), an ``unless`` phrase stands anywhere in the
+   text (a "广告" label for a paid ranking), or an absolute term is part of a trademark or a
+   firm's name (「第一坊®」, 淄博第一医药有限公司);
 4. in a news report, warning or penalty notice (a ``report_markers`` word is present), words
    inside quotation marks or a citation (因…被罚, 宣称…) are cited, not claimed: their hits are
    dropped, and required-notice rules do not apply (a warning about scams is not a finance ad);
