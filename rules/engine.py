@@ -207,7 +207,7 @@ class Matcher:
         """Apply exceptions, negation, quotations and required notices to raw matches."""
         rules, text = self.ruleset.rules, norm.original
         hits: list[Hit] = []
-        if found and reported and self._sells_nothing(norm.text):
+        if found and ((reported and self._sells_nothing(norm.text)) or self._not_an_ad(norm.text)):
             keep = self.ruleset.keep_in_reports
             found = [f for f in found if rules[f[0]].article in keep]
         if found:
@@ -241,6 +241,10 @@ class Matcher:
         defines calls to action)."""
         calls = self.ruleset.calls_to_action
         return bool(calls) and not any(p.search(text) for p in calls)
+
+    def _not_an_ad(self, text: str) -> bool:
+        """A job ad or the like: whatever else it says, it advertises no goods."""
+        return any(marker in text for marker in self.ruleset.not_ad_markers)
 
     def _excepted(self, rule: Rule, norm: Normalized, start: int, end: int) -> bool:
         text = norm.text

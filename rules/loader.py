@@ -111,6 +111,7 @@ class RuleSet:
     # A report with none of these (phone, 热线, 订购…) sells nothing: its hits are citations.
     calls_to_action: tuple[re.Pattern[str], ...] = ()
     keep_in_reports: frozenset[str] = frozenset()  # articles whose hits stand even then (14)
+    not_ad_markers: tuple[str, ...] = ()  # a text with one of these sells nothing (招聘)
     path: Path | None = None
 
     def by_id(self, rule_id: str) -> Rule:
@@ -143,10 +144,11 @@ def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
     proper_names = _proper_names(index.get("proper_names"), f"{index_path}: proper_names")
     not_an_ad = index.get("not_an_ad") or {}
     where = f"{index_path}: not_an_ad"
-    if not isinstance(not_an_ad, dict) or set(not_an_ad) - {"calls_to_action", "keep_articles"}:
-        raise RuleSyntaxError(f"{where}: expected 'calls_to_action' and 'keep_articles'")
+    if not isinstance(not_an_ad, dict) or set(not_an_ad) - {"calls_to_action", "keep_articles", "markers"}:
+        raise RuleSyntaxError(f"{where}: expected 'calls_to_action', 'keep_articles' and 'markers'")
     calls_to_action = tuple(_compile(p, where) for p in _strings(not_an_ad, "calls_to_action", where))
     keep_in_reports = frozenset(str(a) for a in not_an_ad.get("keep_articles", []))
+    not_ad_markers = tuple(normalize_pattern(m) for m in _strings(not_an_ad, "markers", where))
     if keep_in_reports - set(ARTICLES):
         raise RuleSyntaxError(f"{where}: unknown article in 'keep_articles': {sorted(keep_in_reports - set(ARTICLES))}")
     rules: list[Rule] = []
@@ -168,6 +170,7 @@ def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
         proper_names=proper_names,
         calls_to_action=calls_to_action,
         keep_in_reports=keep_in_reports,
+        not_ad_markers=not_ad_markers,
         path=folder,
     )
 
