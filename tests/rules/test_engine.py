@@ -214,3 +214,13 @@ def test_marker_lists_must_be_strings(tmp_path):
                      encoding="utf-8")
     with pytest.raises(RuleSyntaxError, match="report_markers"):
         load_ruleset(folder)
+
+
+def test_a_job_ad_sells_nothing_even_with_a_phone_number():
+    text = "淄川仁和医院招聘｜护士5名 康复治疗师2名｜最低学历大专｜电话0533-1293085"
+    assert default_matcher().match(text, category="医疗服务") == []
+
+
+def test_a_consumer_tip_that_only_says_consult_a_professional_is_no_ad():
+    text = "补钙的第一步，先弄清自己缺不缺。营养师提醒：钙补充剂不能治疗骨质疏松，服用前请咨询专业人员。"
+    assert default_matcher().match(text, category="保健食品") == []
