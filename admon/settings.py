@@ -11,12 +11,18 @@ tests agree without passing paths around:
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def today() -> date:
+    """Today in the bureau's time zone: the server's clock is UTC, and 00:00–08:00 Beijing time
+    is still yesterday there."""
+    return datetime.now(TIMEZONE).date()
 
 
 def aware(moment: datetime) -> datetime:

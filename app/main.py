@@ -130,7 +130,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one place that lists every pa
 
     @app.get("/", response_class=HTMLResponse)
     def dashboard(request: Request, session: DB, user: AnyUser) -> HTMLResponse:
-        latest = session.scalar(select(Sighting.seen_on).order_by(Sighting.seen_on.desc()).limit(1)) or date.today()
+        latest = session.scalar(select(Sighting.seen_on).order_by(Sighting.seen_on.desc()).limit(1)) or settings.today()
         month = Period.month(latest.strftime("%Y-%m"))
         values = {r["key"]: r for r in compute(session, month) if r["slice_kind"] == "all"}
         previous = {r["key"]: r["value"] for r in compute(session, month.previous()) if r["slice_kind"] == "all"}
@@ -165,7 +165,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one place that lists every pa
         return page(request, "ad.html", user, ad=ad, score=score, segments=highlight(ad.text, hits), hits=hits,
                     preview=evidence_preview(first_capture),
                     sightings=sightings, reviews=reviews, copies=copies, cases=cases,
-                    due=(date.today() + timedelta(days=7)).isoformat())
+                    due=(settings.today() + timedelta(days=7)).isoformat())
 
     @app.get("/evidence/{sha256}")
     def evidence(session: DB, user: AnyUser, sha256: str, raw: bool = False) -> Response:
@@ -249,7 +249,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one place that lists every pa
         if what not in ("queue", "cases") or fmt not in ("csv", "xlsx"):
             _missing()
         rows = exports.queue_rows(session, _filters(status)) if what == "queue" else exports.case_rows(session)
-        return exports.respond(rows, fmt, f"{what}-{date.today():%Y%m%d}")
+        return exports.respond(rows, fmt, f"{what}-{settings.today():%Y%m%d}")
 
     @app.get("/healthz")
     def health() -> dict[str, str]:

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from admon import settings
 from tests.warehouse.factories import build_month
 from warehouse import review
 from warehouse.schema import Ad, Assignment
@@ -35,11 +36,11 @@ def test_case_steps_are_enforced(session):
     build_month(session, DAY)
     a3 = session.scalar(select(Ad).where(Ad.text == "广告a3"))
     with pytest.raises(review.ReviewError, match="只有经审核确认违法"):
-        review.dispatch(session, actor="x", district="张店区", due_on=date.today(), ad_id=a3.id)
+        review.dispatch(session, actor="x", district="张店区", due_on=settings.today(), ad_id=a3.id)
     a1 = session.scalar(select(Ad).where(Ad.text == "广告a1"))
     with pytest.raises(review.ReviewError, match="办理期限"):
-        review.dispatch(session, actor="x", district="张店区", due_on=date.today() - timedelta(days=1), ad_id=a1.id)
-    case = review.dispatch(session, actor="x", district="张店区", due_on=date.today(), ad_id=a1.id)
+        review.dispatch(session, actor="x", district="张店区", due_on=settings.today() - timedelta(days=1), ad_id=a1.id)
+    case = review.dispatch(session, actor="x", district="张店区", due_on=settings.today(), ad_id=a1.id)
     with pytest.raises(review.ReviewError, match="须先登记处置反馈"):
         review.close(session, case.id, actor="y")
     review.feedback(session, case.id, actor="y", outcome="penalised")
