@@ -28,7 +28,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-import ahocorasick
 import ahocorasick_rs
 from pypinyin import Style, pinyin
 
@@ -108,13 +107,14 @@ class Matcher:
         self._automaton_size = len(keys)
         self._in_force_cache: dict[str | None, tuple[frozenset[int], tuple[Rule, ...]]] = {}
         self._negation = re.compile("|".join(map(re.escape, ruleset.negations))) if ruleset.negations else None
-        self._categories = ahocorasick.Automaton()
+        # The sector keywords get an automaton of their own: a keyword weighs in every category
+        # that lists it.
+        weighted: dict[str, list[tuple[str, float]]] = {}
         for category, keywords in ruleset.category_keywords.items():
             for keyword, weight in keywords.items():
-                previous = self._categories.get(keyword, ())
-                self._categories.add_word(keyword, (*previous, (category, weight)))
-        if ruleset.category_keywords:
-            self._categories.make_automaton()
+                weighted.setdefault(keyword, []).append((category, weight))
+        self._category_weights = list(weighted.values())
+        self._categories = ahocorasick_rs.AhoCorasick(list(weighted)) if weighted else None
 
     @property
     def version(self) -> str:
@@ -127,12 +127,12 @@ class Matcher:
 
     def guess_category(self, text: str | Normalized) -> tuple[str | None, float]:
         """Rule-based sector guess: the category whose keywords weigh most, and that weight."""
-        norm = text if isinstance(text, Normalized) else normalize(text)
-        if not self.ruleset.category_keywords:
+        if self._categories is None:
             return None, 0.0
+        norm = text if isinstance(text, Normalized) else normalize(text)
         totals: dict[str, float] = {}
-        for _end, pairs in self._categories.iter(norm.text):
-            for category, weight in pairs:
+        for key, _start, _end in self._categories.find_matches_as_indexes(norm.text, overlapping=True):
+            for category, weight in self._category_weights[key]:
                 totals[category] = totals.get(category, 0.0) + weight
         if not totals:
             return None, 0.0
@@ -207,9 +207,9 @@ class Matcher:
         """Apply exceptions, negation, quotations and required notices to raw matches."""
         rules, text = self.ruleset.rules, norm.original
         hits: list[Hit] = []
-        if found and ((reported and self._sells_nothing(norm.text)) or self._not_an_ad(norm.text)):
-            keep = self.ruleset.keep_in_reports
-            found = [f for f in found if rules[f[0]].article in keep]
+        not_an_ad = self.ruleset.not_an_ad
+        if found and not_an_ad and not_an_ad.sells_nothing(norm.text, reported=reported):
+            found = [f for f in found if rules[f[0]].article in not_an_ad.keep_articles]
         if found:
             quotes = [m.span() for m in QUOTED.finditer(text)] if reported else []
             cited = [m.span() for p in self.ruleset.citations for m in p.finditer(norm.text)] if reported else []
@@ -235,16 +235,6 @@ class Matcher:
             hits.extend(self._missing_notices(norm.text, category))
         hits.sort(key=lambda h: (h.start, h.end, h.rule))
         return hits
-
-    def _sells_nothing(self, text: str) -> bool:
-        """No call to action at all: a notice or a news item, not an ad (when the rule set
-        defines calls to action)."""
-        calls = self.ruleset.calls_to_action
-        return bool(calls) and not any(p.search(text) for p in calls)
-
-    def _not_an_ad(self, text: str) -> bool:
-        """A job ad or the like: whatever else it says, it advertises no goods."""
-        return any(marker in text for marker in self.ruleset.not_ad_markers)
 
     def _excepted(self, rule: Rule, norm: Normalized, start: int, end: int) -> bool:
         text = norm.text
@@ -295,7 +285,7 @@ def evasive_spellings(chars: set[str], homophones: dict[str, tuple[str, ...]]) -
     table: dict[str, tuple[str, ...]] = {}
     for char in sorted(chars):
         readings: list[str] = []
-        if "\u4e00" <= char <= "\u9fff":
+        if _is_han(char):
             for reading in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
                 # ü is written v or u; one-letter syllables (a, e, o) are too common to match.
                 readings += [reading, reading.replace("v", "u")] if "v" in reading else [reading]
@@ -317,9 +307,13 @@ def spellings(pattern: str, table: dict[str, tuple[str, ...]]) -> list[str]:
     for i, char in enumerate(pattern):
         for spelling in table.get(char, ()):
             variant = pattern[:i] + spelling + pattern[i + 1 :]
-            if any("\u4e00" <= c <= "\u9fff" for c in variant):
+            if any(_is_han(c) for c in variant):
                 variants.append(variant)
     return list(dict.fromkeys(variants))
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _longest_per_rule(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

@@ -99,6 +99,23 @@ class ProperNames:
 
 
 @dataclass(frozen=True)
+class NotAnAd:
+    """Texts that advertise nothing, whose hits are citations: a report with none of the
+    ``calls_to_action`` (phone, 热线, 订购…), or any text with one of the ``markers`` (招聘).
+    Hits of ``keep_articles`` stand even there (Art 14: an advertorial dressed as news)."""
+
+    calls_to_action: tuple[re.Pattern[str], ...]
+    keep_articles: frozenset[str]
+    markers: tuple[str, ...]
+
+    def sells_nothing(self, text: str, *, reported: bool) -> bool:
+        """Whether normalised ``text`` (a report when ``reported``) advertises nothing."""
+        if any(marker in text for marker in self.markers):
+            return True
+        return reported and bool(self.calls_to_action) and not any(p.search(text) for p in self.calls_to_action)
+
+
+@dataclass(frozen=True)
 class RuleSet:
     version: str
     rules: tuple[Rule, ...]
@@ -108,10 +125,7 @@ class RuleSet:
     report_markers: tuple[str, ...] = ()
     citations: tuple[re.Pattern[str], ...] = ()
     proper_names: ProperNames | None = None
-    # A report with none of these (phone, 热线, 订购…) sells nothing: its hits are citations.
-    calls_to_action: tuple[re.Pattern[str], ...] = ()
-    keep_in_reports: frozenset[str] = frozenset()  # articles whose hits stand even then (14)
-    not_ad_markers: tuple[str, ...] = ()  # a text with one of these sells nothing (招聘)
+    not_an_ad: NotAnAd | None = None
     path: Path | None = None
 
     def by_id(self, rule_id: str) -> Rule:
@@ -123,34 +137,21 @@ class RuleSet:
 
 def ruleset_version(path: Path | str = DEFAULT_RULESET) -> str:
     """The version stamped in a rule set's ``index.yaml``, without loading its rules."""
-    index = _read_yaml(Path(path) / "index.yaml")
-    if not isinstance(index, dict) or "version" not in index:
-        raise RuleSyntaxError(f"{Path(path) / 'index.yaml'}: needs 'version' and 'files'")
-    return str(index["version"])
+    return str(_read_index(Path(path) / "index.yaml")["version"])
 
 
 def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
     """Load the rule set in folder ``path`` and validate every rule."""
     folder = Path(path)
     index_path = folder / "index.yaml"
-    index = _read_yaml(index_path)
-    if not isinstance(index, dict) or "version" not in index or "files" not in index:
-        raise RuleSyntaxError(f"{index_path}: needs 'version' and 'files'")
+    index = _read_index(index_path)
     homophones = _load_homophones(folder / index["homophones"]) if index.get("homophones") else {}
     categories = _load_categories(folder / index["categories"]) if index.get("categories") else {}
     negations = tuple(normalize_pattern(n) for n in _strings(index, "negations", str(index_path)))
     report_markers = tuple(normalize_pattern(m) for m in _strings(index, "report_markers", str(index_path)))
     citations = tuple(_compile(p, f"{index_path}: citations") for p in _strings(index, "citations", str(index_path)))
     proper_names = _proper_names(index.get("proper_names"), f"{index_path}: proper_names")
-    not_an_ad = index.get("not_an_ad") or {}
-    where = f"{index_path}: not_an_ad"
-    if not isinstance(not_an_ad, dict) or set(not_an_ad) - {"calls_to_action", "keep_articles", "markers"}:
-        raise RuleSyntaxError(f"{where}: expected 'calls_to_action', 'keep_articles' and 'markers'")
-    calls_to_action = tuple(_compile(p, where) for p in _strings(not_an_ad, "calls_to_action", where))
-    keep_in_reports = frozenset(str(a) for a in not_an_ad.get("keep_articles", []))
-    not_ad_markers = tuple(normalize_pattern(m) for m in _strings(not_an_ad, "markers", where))
-    if keep_in_reports - set(ARTICLES):
-        raise RuleSyntaxError(f"{where}: unknown article in 'keep_articles': {sorted(keep_in_reports - set(ARTICLES))}")
+    not_an_ad = _not_an_ad(index.get("not_an_ad"), f"{index_path}: not_an_ad")
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for name in index["files"]:
@@ -168,9 +169,7 @@ def load_ruleset(path: Path | str = DEFAULT_RULESET) -> RuleSet:
         report_markers=report_markers,
         citations=citations,
         proper_names=proper_names,
-        calls_to_action=calls_to_action,
-        keep_in_reports=keep_in_reports,
-        not_ad_markers=not_ad_markers,
+        not_an_ad=not_an_ad,
         path=folder,
     )
 
@@ -185,6 +184,25 @@ def _proper_names(raw: Any, where: str) -> ProperNames | None:
     if not articles or unknown:
         raise RuleSyntaxError(f"{where}: 'articles' must be a list of article codes (not {unknown or articles!r})")
     return ProperNames(frozenset(articles), _compile(str(raw["trademark"]), where), _compile(str(raw["firm"]), where))
+
+
+def _not_an_ad(raw: Any, where: str) -> NotAnAd | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"calls_to_action", "keep_articles", "markers"}:
+        raise RuleSyntaxError(f"{where}: expected 'calls_to_action', 'keep_articles' and 'markers'")
+    keep = frozenset(str(a) for a in raw.get("keep_articles", []))
+    if keep - set(ARTICLES):
+        raise RuleSyntaxError(f"{where}: unknown article in 'keep_articles': {sorted(keep - set(ARTICLES))}")
+    return NotAnAd(tuple(_compile(p, where) for p in _strings(raw, "calls_to_action", where)), keep,
+                   tuple(normalize_pattern(m) for m in _strings(raw, "markers", where)))
+
+
+def _read_index(path: Path) -> dict[str, Any]:
+    index = _read_yaml(path)
+    if not isinstance(index, dict) or "version" not in index or "files" not in index:
+        raise RuleSyntaxError(f"{path}: needs 'version' and 'files'")
+    return index
 
 
 def _read_yaml(path: Path) -> Any:
@@ -326,5 +344,10 @@ def _load_categories(path: Path) -> dict[str, dict[str, float]]:
             keywords = {k: 1.0 for k in keywords}
         if not isinstance(keywords, dict):
             raise RuleSyntaxError(f"{path}: {category}: keywords must be a list or a mapping to weights")
-        table[category] = {normalize_pattern(str(k)): float(w) for k, w in keywords.items()}
+        table[category] = {}
+        for keyword, weight in keywords.items():
+            normalised = normalize_pattern(str(keyword))
+            if not normalised:  # a symbol (☎, ㎡) normalises away and could never match
+                raise RuleSyntaxError(f"{path}: {category}: keyword {keyword!r} is empty once normalised")
+            table[category][normalised] = float(weight)
     return table

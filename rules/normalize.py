@@ -9,7 +9,7 @@ exact span a reviewer sees.
 A whole batch of ads is normalised at once, as arrays: the joined text becomes an array of
 code points, one table lookup folds or deletes every character, and the map back to the
 original falls out of the same pass (the indexes of the kept characters). A Python loop
-runs only over the rare characters that fold to several (㎡ → m2).
+runs only over the rare characters that fold to several (Ⅻ → xii).
 """
 
 from __future__ import annotations
@@ -179,9 +179,8 @@ def normalize_batch(texts: list[str]) -> Batch:
     keep = codes != DELETED
     dots = np.flatnonzero((points == DOT) | (points == FULLWIDTH_DOT))
     if len(dots):
-        decimal = rules.decimal[points]
-        before = decimal[np.maximum(dots - 1, 0)] & (dots > 0)
-        after = decimal[np.minimum(dots + 1, len(points) - 1)] & (dots + 1 < len(points))
+        before = rules.decimal[points[np.maximum(dots - 1, 0)]] & (dots > 0)
+        after = rules.decimal[points[np.minimum(dots + 1, len(points) - 1)]] & (dots + 1 < len(points))
         keep[dots[~(before & after)]] = False
     kept = np.flatnonzero(keep)
     expanding = np.flatnonzero(rules.expands[points])
@@ -200,7 +199,7 @@ def normalize_batch(texts: list[str]) -> Batch:
 
 def _with_expansions(codes: np.ndarray, kept: np.ndarray, expanding: np.ndarray,
                      expansions: dict[int, str]) -> tuple[str, np.ndarray]:
-    """The normalised text and origin when some characters fold to several (㎡ → m2)."""
+    """The normalised text and origin when some characters fold to several (Ⅻ → xii)."""
     pieces: list[str] = []
     origins: list[np.ndarray] = []
     previous = 0

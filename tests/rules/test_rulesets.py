@@ -62,3 +62,19 @@ def test_errors_name_file_line_rule_and_reason(tmp_path, broken, message):
     with pytest.raises(RuleSyntaxError, match=None) as error:
         load_ruleset(_write(tmp_path, broken))
     assert message in str(error.value)
+
+
+def test_a_sector_keyword_that_normalises_to_nothing_is_refused(tmp_path):
+    folder = _write(tmp_path, GOOD)
+    (folder / "index.yaml").write_text('version: "t1"\nfiles: [r.yaml]\ncategories: c.yaml\n', encoding="utf-8")
+    (folder / "c.yaml").write_text("房地产: {楼盘: 2, ☎: 1}\n", encoding="utf-8")
+    with pytest.raises(RuleSyntaxError, match="c.yaml: 房地产: keyword '☎' is empty once normalised"):
+        load_ruleset(folder)
+
+
+def test_the_not_an_ad_section_is_validated(tmp_path):
+    folder = _write(tmp_path, GOOD)
+    (folder / "index.yaml").write_text('version: "t1"\nfiles: [r.yaml]\nnot_an_ad: {keep_articles: ["99"]}\n',
+                                       encoding="utf-8")
+    with pytest.raises(RuleSyntaxError, match="unknown article in 'keep_articles'"):
+        load_ruleset(folder)
