@@ -18,7 +18,7 @@ from admon import settings
 
 def _date(value: str | None) -> date:
     if value is None:
-        return datetime.now(settings.TIMEZONE).date()
+        return settings.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -98,7 +98,7 @@ def crawl(targets_path: Path, out_dir: Path, redis_url: str | None, run_id: str 
         targets = load_targets(targets_path)
     except TargetError as exc:
         raise click.ClickException(str(exc)) from None
-    run_id = run_id or datetime.now(settings.TIMEZONE).date().isoformat()
+    run_id = run_id or settings.today().isoformat()
     reports = run_crawl(targets, out_dir, redis_url=redis_url, run_id=run_id)
     for report in reports:
         errors = ", ".join(f"{k}={v}" for k, v in sorted(report.errors.items())) or "none"
@@ -330,7 +330,7 @@ def demo(day: str | None) -> None:
     """
     from flows.demo import run_demo
 
-    run_date = _date(day) if day else datetime.now(settings.TIMEZONE).date() - timedelta(days=1)
+    run_date = _date(day) if day else settings.today() - timedelta(days=1)
     sys.exit(run_demo(run_date))
 
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from prefect import flow, serve
@@ -24,14 +24,14 @@ MONTHLY_CRON = "0 6 1 * *"
 @flow(name="admon-nightly-scheduled")
 def scheduled_nightly(targets: str | None = None) -> dict[str, Any]:
     """At 02:00, monitor the day that just ended."""
-    yesterday = datetime.now(settings.TIMEZONE).date() - timedelta(days=1)
+    yesterday = settings.today() - timedelta(days=1)
     return nightly_flow(run_date=yesterday.isoformat(), targets=targets)
 
 
 @flow(name="admon-monthly-scheduled")
 def scheduled_monthly() -> dict[str, Any]:
     """On the 1st at 06:00, report on the month that just ended."""
-    last_month = datetime.now(settings.TIMEZONE).date().replace(day=1) - timedelta(days=1)
+    last_month = settings.today().replace(day=1) - timedelta(days=1)
     return monthly_flow(month=last_month.strftime("%Y-%m"))
 
 
