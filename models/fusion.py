@@ -17,7 +17,6 @@ from admon.datafile import read_yaml
 from models.classifier import Classifier, Prediction
 from rules.engine import Hit, Matcher
 from rules.loader import CATEGORIES, SEVERITIES, article_order
-from rules.normalize import normalize
 
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.yaml"
 # Channels where an ad must carry a "广告" label (互联网广告管理办法 Art 9).
@@ -142,7 +141,7 @@ def decide_category(
         return given
     if prediction.category_p >= thresholds.category_model_confident:
         return prediction.category
-    guess, weight = matcher.guess_category(normalize(text))
+    guess, weight = matcher.guess_category(text)
     if guess and weight >= thresholds.category_rule_weight:
         return guess
     return prediction.category
