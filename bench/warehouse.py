@@ -49,11 +49,13 @@ def row_by_row(engine: Any, rows: list[dict[str, Any]]) -> None:
 def measure(engine_for: Any, count: int) -> dict[str, float]:
     """Seconds for a first load and a re-load (half new, half updated) of ``count`` rows each way."""
     seconds = {}
+    first = ad_rows(count, night=0)
+    second = ad_rows(count, night=1)[count // 2:] + ad_rows(count // 2, night=1)
     for name, load in (("bulk", bulk), ("rowwise", row_by_row)):
         engine = engine_for()
         started = time.perf_counter()
-        load(engine, ad_rows(count, night=0))
-        load(engine, ad_rows(count, night=1)[count // 2:] + ad_rows(count // 2, night=1))
+        load(engine, first)
+        load(engine, second)
         seconds[name] = time.perf_counter() - started
         engine.dispose()
     return seconds

@@ -32,6 +32,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL is still crash-safe (a power cut may lose only the last commits, and
+    # a night is rerun idempotently); FULL would fsync on every commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

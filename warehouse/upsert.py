@@ -1,13 +1,24 @@
-"""Bulk, idempotent writes: batched ``INSERT … ON CONFLICT`` on SQLite and PostgreSQL."""
+"""Bulk, idempotent writes: ``INSERT … ON CONFLICT`` on SQLite and PostgreSQL.
+
+SQLite gets one prepared statement run by the driver's C ``executemany``; PostgreSQL gets
+``COPY`` into a temporary table and one ``INSERT … SELECT … ON CONFLICT``. Both skip
+SQLAlchemy's per-row parameter handling (most of the time of a Core ``executemany``): each
+column's values go through the same bind processor SQLAlchemy would use, once per column.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import case, select, tuple_
+from sqlalchemy import Column, MetaData, Table, case, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session
+
+CHUNK = 5_000
+_stage_names = itertools.count()
 
 
 def upsert(
@@ -24,32 +35,127 @@ def upsert(
 
     ``keep_min``/``keep_max`` columns keep the smaller/larger of the stored and new value
     (first seen, last seen), so loading nights out of order gives the same result. With no
-    update columns, conflicting rows are left as they are. Returns the number of rows sent.
-    ``keys`` must be a unique constraint of the table.
+    update columns, conflicting rows are left as they are. Rows repeating a key within
+    ``rows`` behave as if sent one after another. Columns missing from the rows take their
+    Python-side defaults. Returns the number of rows sent. ``keys`` must be a unique
+    constraint of the table.
     """
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    connection = session.connection()
+    dialect = connection.dialect
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect.name)
     if insert is None:
-        raise NotImplementedError(f"upsert is not implemented for the {dialect!r} dialect")
+        raise NotImplementedError(f"upsert is not implemented for the {dialect.name!r} dialect")
     table = model.__table__
-    # One statement, executed for many parameter sets: the driver batches them (SQLite's C
-    # executemany, psycopg's pipeline), far cheaper than compiling giant VALUES lists.
-    stmt = insert(table)
-    changes = {col: stmt.excluded[col] for col in update or ()}
+    update = list(update or ())
+    columns = [table.c[name] for name in rows[0]]
+    defaults = [c for c in table.columns if c.key not in rows[0] and _python_default(c)]
+    columns += defaults
+    if dialect.name == "postgresql":
+        # COPY then INSERT … SELECT touches each key once, so repeats are merged first.
+        rows = merge_repeats(rows, keys, update, keep_min, keep_max)
+    values = _column_values(rows, columns, defaults, dialect)
+
+    if dialect.name == "postgresql":
+        stage = _stage(connection, columns, values)
+        stmt = insert(table).from_select([c.key for c in columns], select(*stage.columns))
+    else:
+        stmt = insert(table)
+    stmt = _on_conflict(stmt, table, keys, update, keep_min, keep_max)
+    if dialect.name == "postgresql":
+        connection.execute(stmt)
+        stage.drop(connection)
+    else:
+        compiled = stmt.compile(dialect=dialect, column_keys=[c.key for c in columns])
+        by_key = dict(zip([c.key for c in columns], values, strict=True))
+        if sorted(compiled.positiontup or ()) != sorted(by_key):  # binds exactly our columns
+            raise RuntimeError(f"unexpected binds {compiled.positiontup} for {list(by_key)}")
+        records = list(zip(*[by_key[name] for name in compiled.positiontup], strict=True))
+        for chunk in _chunks(records, CHUNK):
+            connection.exec_driver_sql(str(compiled), chunk)
+    return len(rows)
+
+
+def merge_repeats(
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    update: Sequence[str],
+    keep_min: Sequence[str],
+    keep_max: Sequence[str],
+) -> Sequence[dict[str, Any]]:
+    """One row per key, as if the rows had been upserted one after another."""
+    merged: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = row
+            continue
+        kept = merged[key] = dict(kept)
+        for name in update:
+            kept[name] = row.get(name)
+        for name, better in [(n, min) for n in keep_min] + [(n, max) for n in keep_max]:
+            new, old = row.get(name), kept.get(name)
+            if new is not None and old is not None:  # SQL's comparison with NULL keeps the old
+                kept[name] = better(new, old)
+    return rows if len(merged) == len(rows) else list(merged.values())
+
+
+def _on_conflict(stmt: Any, table: Table, keys: Sequence[str], update: Sequence[str],
+                 keep_min: Sequence[str], keep_max: Sequence[str]) -> Any:
+    changes = {col: stmt.excluded[col] for col in update}
     for col in keep_min:
         changes[col] = case((stmt.excluded[col] < table.c[col], stmt.excluded[col]), else_=table.c[col])
     for col in keep_max:
         changes[col] = case((stmt.excluded[col] > table.c[col], stmt.excluded[col]), else_=table.c[col])
     if changes:
-        stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-    columns = list(rows[0])
-    for chunk in _chunks(rows, 5_000):
-        session.execute(stmt, [{c: row.get(c) for c in columns} for row in chunk])
-    return len(rows)
+        return stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
+    return stmt.on_conflict_do_nothing(index_elements=list(keys))
+
+
+def _python_default(column: Column) -> bool:
+    default = column.default
+    return default is not None and (default.is_scalar or default.is_callable) and not column.primary_key
+
+
+def _column_values(rows: Sequence[dict[str, Any]], columns: list[Column], defaults: list[Column],
+                   dialect: Dialect) -> list[list[Any]]:
+    """Each column's values as the driver takes them, through SQLAlchemy's bind processors."""
+    values = []
+    for column in columns:
+        if column in defaults:
+            arg = column.default.arg
+            raw = [arg(None) for _ in rows] if column.default.is_callable else [arg] * len(rows)
+        else:
+            raw = [row.get(column.key) for row in rows]
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        values.append(_processed(process, raw) if process else raw)
+    return values
+
+
+def _processed(process: Any, raw: list[Any]) -> list[Any]:
+    try:  # dates, flags and codes repeat a lot within a load: process each distinct value once
+        memo = {value: process(value) for value in set(raw)}
+    except TypeError:  # unhashable: lists and dicts of JSON columns
+        return [process(value) for value in raw]
+    return [memo[value] for value in raw]
+
+
+def _stage(connection: Connection, columns: list[Column], values: list[list[Any]]) -> Table:
+    """A temporary table holding ``values``, filled with COPY."""
+    from psycopg import sql
+
+    stage = Table(f"admon_stage_{next(_stage_names)}", MetaData(),
+                  *[Column(c.key, c.type) for c in columns], prefixes=["TEMPORARY"])
+    stage.create(connection)
+    copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(stage.name), sql.SQL(", ").join(sql.Identifier(c.key) for c in columns))
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(copy_sql) as copy:
+        for record in zip(*values, strict=True):
+            copy.write_row(record)
+    return stage
 
 
 def lookup_ids(

@@ -58,3 +58,30 @@ def test_columns_left_out_of_the_rows_take_their_python_defaults(session):
     load(session, [row])
     stored = session.scalars(select(Ad)).one()
     assert (stored.violation, stored.risk, stored.articles, stored.public_service) == (False, 0.0, [], False)
+
+
+def test_a_key_repeated_within_one_load_acts_as_rows_sent_one_after_another(session):
+    options = {"update": ["text"], "keep_min": ["first_seen"], "keep_max": ["last_seen"]}
+    load(session, [ad(1, day=date(2026, 11, 5), text="第一版"), ad(2, day=date(2026, 11, 5)),
+                   ad(1, day=date(2026, 11, 2), text="第二版", violation=False),
+                   ad(1, day=date(2026, 11, 9), text="第三版", violation=False)], **options)
+    stored = session.scalars(select(Ad).where(Ad.content_hash == f"{1:040x}")).one()
+    assert (stored.first_seen, stored.last_seen) == (date(2026, 11, 2), date(2026, 11, 9))
+    # text is an update column (last row wins); violation is not (the first insert stands)
+    assert stored.text == "第三版" and stored.violation is True
+    assert session.scalar(select(func.count()).select_from(Ad)) == 2
+
+
+def test_a_repeated_key_without_update_columns_keeps_the_first_row(session):
+    load(session, [ad(1, day=date(2026, 11, 5), text="先到"), ad(1, day=date(2026, 11, 6), text="后到")])
+    assert session.scalar(select(Ad.text)) == "先到"
+
+
+def test_several_loads_in_one_transaction(session):
+    with session.begin():
+        upsert(session, Ad, [ad(1, day=date(2026, 11, 1))], keys=["content_hash"])
+        upsert(session, Ad, [ad(2, day=date(2026, 11, 1))], keys=["content_hash"])
+        upsert(session, Ad, [ad(2, day=date(2026, 11, 3), text="改")], keys=["content_hash"],
+               update=["text"], keep_max=["last_seen"])
+    assert session.scalar(select(func.count()).select_from(Ad)) == 2
+    assert session.scalar(select(Ad.last_seen).where(Ad.content_hash == f"{2:040x}")) == date(2026, 11, 3)
