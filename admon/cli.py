@@ -231,7 +231,8 @@ def train(package_default: bool, with_feedback: bool, always_promote: bool) -> N
 
 @main.command("eval")
 @click.option("--suite", type=click.Choice(["rules", "fused", "all"]), default="all", show_default=True,
-              help="rules: the rule layer alone on tests/data/rules; fused: rules + classifier on models/corpus.")
+              help="rules: the rule layer alone on tests/data/rules; fused: rules + classifier on "
+                   "models/corpus and on the same tests/data/rules split.")
 @click.option("--split", type=click.Choice(["heldout", "tune"]), default="heldout", show_default=True,
               help="Which part of the rules corpus (the held-out part is never tuned on).")
 @click.option("--gold-category", is_flag=True, help="Rules suite: use labelled sectors instead of the keyword guess.")
@@ -257,10 +258,14 @@ def evaluate(suite: str, split: str, gold_category: bool, html_path: Path | None
                            **evaluate_rules(path, default_matcher(), gold_category=gold_category)}
     if suite in ("fused", "all"):
         from models.classifier import load_classifier
-        from models.evaluate import evaluate_heldout, write_html
+        from models.evaluate import evaluate_heldout, evaluate_rules_corpus, write_html
         from rules.engine import default_matcher
+        from rules.evaluate import EVAL_DATA
 
         report["fused"] = evaluate_heldout()
+        path = EVAL_DATA / f"{split}.jsonl"
+        if path.exists():  # the same blind lines as the rules suite, through the whole scorer
+            report["fused_rules_corpus"] = {"data": str(path), **evaluate_rules_corpus(path)}
         if html_path:
             write_html(report["fused"], html_path, version=load_classifier().version,
                        ruleset=default_matcher().version)
