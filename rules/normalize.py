@@ -32,6 +32,8 @@ BATCH_SEPARATOR = "\x00"
 UNICODE_SIZE = 0x110000
 DELETED = np.uint32(0xFFFFFFFF)  # not a code point
 DOT, FULLWIDTH_DOT = ord("."), ord("．")
+ZERO, NINE, SPACE = ord("0"), ord("9"), ord(" ")
+INVISIBLE = np.array([0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD], dtype=np.uint32)
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def normalize_batch(texts: list[str]) -> Batch:
         before = rules.decimal[points[np.maximum(dots - 1, 0)]] & (dots > 0)
         after = rules.decimal[points[np.minimum(dots + 1, len(points) - 1)]] & (dots + 1 < len(points))
         keep[dots[~(before & after)]] = False
-    kept = np.flatnonzero(keep)
+    kept = _digit_boundaries(points, codes, keep)
     expanding = np.flatnonzero(rules.expands[points])
     if len(expanding):
         text, origin = _with_expansions(codes, kept, expanding, rules.expansions)
@@ -195,6 +197,30 @@ def normalize_batch(texts: list[str]) -> Batch:
         position += len(normalised) + 1
         offset += len(original) + 1
     return Batch(text, originals, starts, offsets, origin)
+
+
+def _digit_boundaries(points: np.ndarray, codes: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Kept positions, with a space where visible separators between two digits were deleted.
+
+    Separators are deleted so that 最 佳 matches 最佳, but digits must not run together:
+    第①｜48课时 is 第1 48, not 第148, and NO.1｜93% is no1 93%. The space keeps the first
+    deleted separator's position, so spans still map back to the original text. Invisible
+    characters join (1\u200b00% is still 100%: nobody reading the ad sees a break)."""
+    kept = np.flatnonzero(keep)
+    if len(kept) < 2:
+        return kept
+    gaps = np.flatnonzero(np.diff(kept) > 1)
+    if not len(gaps):
+        return kept
+    left, right = codes[kept[gaps]], codes[kept[gaps + 1]]
+    digits = gaps[(left >= ZERO) & (left <= NINE) & (right >= ZERO) & (right <= NINE)]
+    boundaries = kept[digits] + 1
+    boundaries = boundaries[~np.isin(points[boundaries], INVISIBLE)]
+    if not len(boundaries):
+        return kept
+    codes[boundaries] = SPACE
+    keep[boundaries] = True
+    return np.flatnonzero(keep)
 
 
 def _with_expansions(codes: np.ndarray, kept: np.ndarray, expanding: np.ndarray,
