@@ -44,31 +44,26 @@ def upsert(
         return 0
     connection = session.connection()
     dialect = connection.dialect
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect.name)
-    if insert is None:
+    if dialect.name not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"upsert is not implemented for the {dialect.name!r} dialect")
     table = model.__table__
     update = list(update or ())
-    columns = [table.c[name] for name in rows[0]]
+    given = [table.c[name] for name in rows[0]]
     defaults = [c for c in table.columns if c.key not in rows[0] and _python_default(c)]
-    columns += defaults
+    names = [c.key for c in given + defaults]
     if dialect.name == "postgresql":
         # COPY then INSERT … SELECT touches each key once, so repeats are merged first.
-        rows = merge_repeats(rows, keys, update, keep_min, keep_max)
-    values = _column_values(rows, columns, defaults, dialect)
-
-    if dialect.name == "postgresql":
-        stage = _stage(connection, columns, values)
-        stmt = insert(table).from_select([c.key for c in columns], select(*stage.columns))
-    else:
-        stmt = insert(table)
-    stmt = _on_conflict(stmt, table, keys, update, keep_min, keep_max)
-    if dialect.name == "postgresql":
-        connection.execute(stmt)
+        merged = merge_repeats(rows, keys, update, keep_min, keep_max)
+        values = _column_values(merged, given, defaults, dialect)
+        stage = _stage(connection, given + defaults, values)
+        stmt = postgresql.insert(table).from_select(names, select(*stage.columns))
+        connection.execute(_on_conflict(stmt, table, keys, update, keep_min, keep_max))
         stage.drop(connection)
     else:
-        compiled = stmt.compile(dialect=dialect, column_keys=[c.key for c in columns])
-        by_key = dict(zip([c.key for c in columns], values, strict=True))
+        values = _column_values(rows, given, defaults, dialect)
+        stmt = _on_conflict(sqlite.insert(table), table, keys, update, keep_min, keep_max)
+        compiled = stmt.compile(dialect=dialect, column_keys=names)
+        by_key = dict(zip(names, values, strict=True))
         if sorted(compiled.positiontup or ()) != sorted(by_key):  # binds exactly our columns
             raise RuntimeError(f"unexpected binds {compiled.positiontup} for {list(by_key)}")
         records = list(zip(*[by_key[name] for name in compiled.positiontup], strict=True))
@@ -119,16 +114,16 @@ def _python_default(column: Column) -> bool:
     return default is not None and (default.is_scalar or default.is_callable) and not column.primary_key
 
 
-def _column_values(rows: Sequence[dict[str, Any]], columns: list[Column], defaults: list[Column],
+def _column_values(rows: Sequence[dict[str, Any]], given: list[Column], defaults: list[Column],
                    dialect: Dialect) -> list[list[Any]]:
-    """Each column's values as the driver takes them, through SQLAlchemy's bind processors."""
+    """The values of the ``given`` columns, then of the ``defaults`` columns (their Python
+    defaults), as the driver takes them: through SQLAlchemy's bind processors."""
+    raws = [[row.get(column.key) for row in rows] for column in given]
+    for column in defaults:
+        arg = column.default.arg
+        raws.append([arg(None) for _ in rows] if column.default.is_callable else [arg] * len(rows))
     values = []
-    for column in columns:
-        if column in defaults:
-            arg = column.default.arg
-            raw = [arg(None) for _ in rows] if column.default.is_callable else [arg] * len(rows)
-        else:
-            raw = [row.get(column.key) for row in rows]
+    for column, raw in zip(given + defaults, raws, strict=True):
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
         values.append(_processed(process, raw) if process else raw)
     return values
