@@ -33,7 +33,8 @@ UNICODE_SIZE = 0x110000
 DELETED = np.uint32(0xFFFFFFFF)  # not a code point
 DOT, FULLWIDTH_DOT = ord("."), ord("．")
 ZERO, NINE, SPACE = ord("0"), ord("9"), ord(" ")
-INVISIBLE = np.array([0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD], dtype=np.uint32)
+# Format characters (zero-width space and joiners, soft hyphen, BOM): deleted, and unseen.
+INVISIBLE_CATEGORY = "Cf"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Folding:
     expansions: dict[int, str]  # characters whose folding is longer than one character
     expands: np.ndarray  # bool: the character is in ``expansions``
     decimal: np.ndarray  # bool: str.isdecimal (a dot between two of them is a decimal point)
+    invisible: np.ndarray  # bool: a format character (deleting it leaves no visible break)
 
 
 class Normalized:
@@ -141,10 +143,12 @@ def folding() -> Folding:
     codes = np.arange(UNICODE_SIZE, dtype=np.uint32)
     expands = np.zeros(UNICODE_SIZE, dtype=bool)
     decimal = np.zeros(UNICODE_SIZE, dtype=bool)
+    invisible = np.zeros(UNICODE_SIZE, dtype=bool)
     expansions: dict[int, str] = {}
     for point in _code_points():
         char = chr(point)
         decimal[point] = char.isdecimal()
+        invisible[point] = unicodedata.category(char) == INVISIBLE_CATEGORY
         folded = "" if _is_padding(char) else _fold_char(char)
         if not folded:
             codes[point] = DELETED
@@ -159,7 +163,7 @@ def folding() -> Folding:
     # Lone surrogates (broken UTF-16 from a bad page) are not text: nothing can match them.
     codes[0xD800:0xE000] = DELETED
     codes.setflags(write=False)
-    return Folding(codes, expansions, expands, decimal)
+    return Folding(codes, expansions, expands, decimal, invisible)
 
 
 def _code_points() -> list[int]:
@@ -184,7 +188,7 @@ def normalize_batch(texts: list[str]) -> Batch:
         before = rules.decimal[points[np.maximum(dots - 1, 0)]] & (dots > 0)
         after = rules.decimal[points[np.minimum(dots + 1, len(points) - 1)]] & (dots + 1 < len(points))
         keep[dots[~(before & after)]] = False
-    kept = _digit_boundaries(points, codes, keep)
+    kept = _digit_boundaries(codes, keep, rules.invisible[points])
     expanding = np.flatnonzero(rules.expands[points])
     if len(expanding):
         text, origin = _with_expansions(codes, kept, expanding, rules.expansions)
@@ -199,7 +203,7 @@ def normalize_batch(texts: list[str]) -> Batch:
     return Batch(text, originals, starts, offsets, origin)
 
 
-def _digit_boundaries(points: np.ndarray, codes: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def _digit_boundaries(codes: np.ndarray, keep: np.ndarray, invisible: np.ndarray) -> np.ndarray:
     """Kept positions, with a space where visible separators between two digits were deleted.
 
     Separators are deleted so that 最 佳 matches 最佳, but digits must not run together:
@@ -215,7 +219,7 @@ def _digit_boundaries(points: np.ndarray, codes: np.ndarray, keep: np.ndarray) -
     left, right = codes[kept[gaps]], codes[kept[gaps + 1]]
     digits = gaps[(left >= ZERO) & (left <= NINE) & (right >= ZERO) & (right <= NINE)]
     boundaries = kept[digits] + 1
-    boundaries = boundaries[~np.isin(points[boundaries], INVISIBLE)]
+    boundaries = boundaries[~invisible[boundaries]]
     if not len(boundaries):
         return kept
     codes[boundaries] = SPACE
