@@ -245,13 +245,14 @@ def evaluate(suite: str, split: str, gold_category: bool, html_path: Path | None
     Example:
         admon eval --suite rules --split heldout
     """
+    from rules.engine import default_matcher
+    from rules.evaluate import EVAL_DATA
+
     report: dict[str, object] = {}
+    path = EVAL_DATA / f"{split}.jsonl"
     if suite in ("rules", "all"):
-        from rules.engine import default_matcher
-        from rules.evaluate import EVAL_DATA
         from rules.evaluate import evaluate as evaluate_rules
 
-        path = EVAL_DATA / f"{split}.jsonl"
         if not path.exists():
             raise click.ClickException(f"{path}: labelled rules corpus not found")
         report["rules"] = {"data": str(path), "ruleset": default_matcher().version,
@@ -259,11 +260,8 @@ def evaluate(suite: str, split: str, gold_category: bool, html_path: Path | None
     if suite in ("fused", "all"):
         from models.classifier import load_classifier
         from models.evaluate import evaluate_heldout, evaluate_rules_corpus, write_html
-        from rules.engine import default_matcher
-        from rules.evaluate import EVAL_DATA
 
         report["fused"] = evaluate_heldout()
-        path = EVAL_DATA / f"{split}.jsonl"
         if path.exists():  # the same blind lines as the rules suite, through the whole scorer
             report["fused_rules_corpus"] = {"data": str(path), **evaluate_rules_corpus(path)}
         if html_path:

@@ -19,6 +19,8 @@ from models.classifier import Classifier, load_classifier
 from models.corpus import load_split
 from models.fusion import load_thresholds, score_records
 from rules.engine import default_matcher
+from rules.evaluate import load_labelled
+from rules.evaluate import metrics as rule_metrics
 from rules.loader import CATEGORIES
 
 BINS = 10
@@ -39,9 +41,6 @@ def evaluate_rules_corpus(path: Path, classifier: Classifier | None = None) -> d
     The scorer gets only what a crawler supplies (id, title, text, channel): not the labelled
     sector, which would hand it the answer to the category guess.
     """
-    from rules.evaluate import load_labelled
-    from rules.evaluate import metrics as rule_metrics
-
     records = load_labelled(path)
     inputs = [{k: r[k] for k in ("id", "title", "text", "source_kind") if k in r} for r in records]
     verdicts = score_records(inputs, matcher=default_matcher(), classifier=classifier or load_classifier(),
